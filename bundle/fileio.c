@@ -1,0 +1,104 @@
+/* Whole-file reads with a size bound, and atomic writes (temporary file, fsync, rename). */
+#include "bundle/json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle/cleanup.h"
+
+int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	size_t have = 0, cap = 0;
+	struct stat st;
+
+	if (fd < 0)
+		return pf_fail_errno(err, errno, "open %s", path);
+	if (fstat(fd, &st) < 0)
+		return pf_fail_errno(err, errno, "stat %s", path);
+	if (S_ISDIR(st.st_mode))
+		return pf_fail(err, EISDIR, "read %s: is a directory", path);
+	for (;;) {
+		ssize_t n;
+
+		if (have + 1 >= cap) {
+			char *grown;
+
+			if (cap > PF_JSON_MAX_SIZE)
+				return pf_fail(err, EFBIG, "read %s: larger than %u MiB", path,
+					       PF_JSON_MAX_SIZE >> 20);
+			cap = cap ? cap * 2 : 8192;
+			grown = realloc(buf, cap);
+			if (!grown)
+				return pf_fail_errno(err, ENOMEM, "read %s", path);
+			buf = grown;
+		}
+		n = read(fd, buf + have, cap - have - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pf_fail_errno(err, errno, "read %s", path);
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	if (have > PF_JSON_MAX_SIZE)
+		return pf_fail(err, EFBIG, "read %s: larger than %u MiB", path, PF_JSON_MAX_SIZE >> 20);
+	buf[have] = '\0';
+	*out = pf_steal_ptr(&buf);
+	if (len)
+		*len = have;
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, bool exclusive,
+		  struct pf_error *err)
+{
+	char tmp[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return pf_fail(err, ENAMETOOLONG, "write %s: path too long", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return pf_fail_errno(err, errno, "write %s", path);
+	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return pf_fail_errno(err, e, "write %s", path);
+	}
+	/* link() refuses an existing target, which rename() would silently replace */
+	if (exclusive ? link(tmp, path) : rename(tmp, path)) {
+		int e = errno;
+		unlink(tmp);
+		if (e == EEXIST)
+			return pf_fail(err, e, "%s already exists", path);
+		return pf_fail_errno(err, e, "write %s", path);
+	}
+	if (exclusive)
+		unlink(tmp);
+	return 0;
+}
