@@ -1,0 +1,151 @@
+/* pflask-runtime: an OCI runtime with runc's command line. Only this file prints errors. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle/config.h"
+#include "runtime/cli.h"
+#include "runtime/log.h"
+
+static const struct pf_verb verbs[] = {
+	{ "spec", "write a default config.json into the bundle",
+	  "[--bundle|-b DIR] [--rootless]", pf_cmd_spec },
+	{ "validate", "check a bundle's config.json; one line per problem",
+	  "[--bundle|-b DIR]", pf_cmd_validate },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct pf_verb *pf_find_verb(const char *name)
+{
+	for (const struct pf_verb *v = verbs; v->name; v++)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+bool pf_wants_help(const struct pf_verb *verb, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("usage: pflask-runtime [global options] %s %s\n\n%s\n", verb->name,
+			       verb->usage, verb->summary);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "usage: pflask-runtime [global options] COMMAND [options] [ID]\n\n"
+		     "Global options:\n"
+		     "  --root DIR           state directory (default /run/pflask)\n"
+		     "  --log FILE           also write errors and debug messages to FILE\n"
+		     "  --log-format FORMAT  text or json\n"
+		     "  --debug              log debug messages\n"
+		     "  --version, -v        print the version\n"
+		     "  --help, -h           print this help\n\nCommands:\n");
+	for (const struct pf_verb *v = verbs; v->name; v++)
+		fprintf(out, "  %-10s %s\n", v->name, v->summary);
+}
+
+static void print_version(void)
+{
+	printf("pflask-runtime version %s\nspec: %s\n", PF_RUNTIME_VERSION, PF_OCI_VERSION);
+}
+
+static const char *default_root(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	static char buf[4096];
+
+	if (geteuid() == 0 || !xdg || !*xdg)
+		return "/run/pflask";
+	snprintf(buf, sizeof(buf), "%s/pflask", xdg);
+	return buf;
+}
+
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS };
+
+/* Returns the index of the verb in argv, 0 after printing help/version, or -1 on a bad flag. */
+static int parse_globals(int argc, char **argv, struct pf_globals *g, struct pf_error *err)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+		{ "rootless", required_argument, NULL, OPT_ROOTLESS },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT: g->root = optarg; break;
+		case OPT_LOG: g->log_path = optarg; break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				g->log_format = PF_LOG_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				g->log_format = PF_LOG_TEXT;
+			else
+				return pf_fail(err, EINVAL, "--log-format: \"%s\" is not text or json",
+					       optarg);
+			break;
+		case OPT_DEBUG: g->debug = true; break;
+		case OPT_SYSTEMD: g->systemd_cgroup = true; break;
+		case OPT_ROOTLESS: g->rootless = strcmp(optarg, "true") == 0; break;
+		case 'v': print_version(); return 0;
+		case 'h': print_usage(stdout); return 0;
+		default:
+			return pf_fail(err, EINVAL, "unknown global option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		print_usage(stderr);
+		return pf_fail(err, EINVAL, "no command given");
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct pf_globals g = { .root = default_root() };
+	struct pf_error err = { 0 };
+	const struct pf_verb *verb;
+	int at, rc;
+
+	at = parse_globals(argc, argv, &g, &err);
+	if (at == 0)
+		return 0;
+	pf_log_init(&g);
+	if (at < 0) {
+		pf_log_error(&err);
+		return 1;
+	}
+	verb = pf_find_verb(argv[at]);
+	if (!verb) {
+		pf_fail(&err, EINVAL, "unknown command \"%s\" (see --help)", argv[at]);
+		pf_log_error(&err);
+		return 1;
+	}
+	if (pf_wants_help(verb, argc - at, argv + at))
+		return 0;
+	optind = 1;
+	rc = verb->run(&g, argc - at, argv + at, &err);
+	if (rc < 0) {
+		pf_log_error(&err);
+		return 1;
+	}
+	return rc;
+}
