@@ -35,7 +35,6 @@ bool pf_oci_version_supported(const char *v)
 struct pf_spec *pf_spec_parse(const char *buf, size_t len, const char *name, struct pf_error *err)
 {
 	struct pf_spec *spec = calloc(1, sizeof(*spec));
-	char q[PF_QUOTE_MAX];
 
 	if (!spec) {
 		pf_fail_errno(err, ENOMEM, "%s", name);
@@ -46,6 +45,8 @@ struct pf_spec *pf_spec_parse(const char *buf, size_t len, const char *name, str
 		return NULL;
 	}
 	if (!pf_oci_version_supported(spec->oci_version)) {
+		char q[PF_QUOTE_MAX];
+
 		pf_fail(err, EINVAL, "%s: .ociVersion: unsupported version %s (supported: 1.x.y)", name,
 			pf_quote(q, sizeof(q), spec->oci_version));
 		pf_spec_free(spec);

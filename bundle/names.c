@@ -143,23 +143,25 @@ static int whole_number(const char *s)
 	return (int)v;
 }
 
+/* "" gives 0; "+N" (or "-N" for RTMAX) gives N; anything else -1. */
+static int rt_offset(const char *s, char sign)
+{
+	if (!*s)
+		return 0;
+	return *s == sign ? whole_number(s + 1) : -1;
+}
+
 static int realtime_signal(const char *s)
 {
-	int off = 0;
+	int off;
 
 	if (strncasecmp(s, "RTMIN", 5) == 0) {
-		if (s[5] == '+' && (off = whole_number(s + 6)) < 0)
-			return -1;
-		if (s[5] && s[5] != '+')
-			return -1;
-		return SIGRTMIN + off <= SIGRTMAX ? SIGRTMIN + off : -1;
+		off = rt_offset(s + 5, '+');
+		return off >= 0 && SIGRTMIN + off <= SIGRTMAX ? SIGRTMIN + off : -1;
 	}
 	if (strncasecmp(s, "RTMAX", 5) == 0) {
-		if (s[5] == '-' && (off = whole_number(s + 6)) < 0)
-			return -1;
-		if (s[5] && s[5] != '-')
-			return -1;
-		return SIGRTMAX - off >= SIGRTMIN ? SIGRTMAX - off : -1;
+		off = rt_offset(s + 5, '-');
+		return off >= 0 && SIGRTMAX - off >= SIGRTMIN ? SIGRTMAX - off : -1;
 	}
 	return -1;
 }

@@ -42,7 +42,7 @@ static void json_escape(char *out, size_t size, const char *s)
 
 static void write_line(const char *level, const char *msg)
 {
-	char line[4 * 1024 + 256], esc[4 * 1024], stamp[64];
+	char line[4 * 1024 + 256], stamp[64];
 	struct timespec ts;
 	struct tm tm;
 	int n;
@@ -54,6 +54,8 @@ static void write_line(const char *level, const char *msg)
 	n = (int)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(stamp + n, sizeof(stamp) - (size_t)n, ".%09ldZ", ts.tv_nsec);
 	if (logger.format == PF_LOG_JSON) {
+		char esc[4 * 1024];
+
 		json_escape(esc, sizeof(esc), msg);
 		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
 			     level, esc, stamp);
