@@ -55,3 +55,45 @@ void pf_state_free(struct pf_state *st)
 	if (st)
 		pf_obj_free(&state_type, st);
 }
+
+#define T struct pf_record
+static const struct pf_field record_fields[] = {
+	{ F_OBJ("state", state, state_type), .flags = PF_REQUIRED },
+	{ F_U64("pidStartTime", pid_start_time) },
+	{ F_INT("creatorPid", creator_pid, 0, INT32_MAX, "a pid") },
+	{ F_U64("creatorStartTime", creator_start_time) },
+	{ F_BOOL("pidNamespace", pid_namespace) },
+	{ F_STRV("cgroupDirs", cgroup_dirs) },
+	{ F_STRV("cgroupCreated", cgroup_created) },
+	{ F_STRV("hostLinks", host_links) },
+	{ 0 },
+};
+static PF_TYPE(record_type, "record", record_fields);
+#undef T
+
+struct pf_record *pf_record_parse(const char *buf, size_t len, const char *name,
+				  struct pf_error *err)
+{
+	struct pf_record *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		pf_fail_errno(err, ENOMEM, "%s", name);
+		return NULL;
+	}
+	if (pf_json_decode(&record_type, buf, len, name, r, err) < 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int pf_record_emit(const struct pf_record *r, char **out, size_t *len, struct pf_error *err)
+{
+	return pf_json_encode(&record_type, r, out, len, err);
+}
+
+void pf_record_free(struct pf_record *r)
+{
+	if (r)
+		pf_obj_free(&record_type, r);
+}

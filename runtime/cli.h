@@ -29,6 +29,13 @@ struct pf_verb {
 /* A verb returns its exit status (0, or the container's for run/exec) or -1 with err filled. */
 int pf_cmd_spec(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_validate(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_create(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_start(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_run(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_state(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_list(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_kill(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_delete(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 
 /* True (and prints the verb's usage) when argv holds -h/--help before any operand. */
 bool pf_wants_help(const struct pf_verb *verb, int argc, char **argv);

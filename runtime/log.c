@@ -72,6 +72,12 @@ void pf_log_error(const struct pf_error *err)
 	write_line("error", err->msg);
 }
 
+void pf_log_warning(const struct pf_error *err)
+{
+	fprintf(stderr, "pflask-runtime: warning: %s\n", err->msg);
+	write_line("warning", err->msg);
+}
+
 void pf_log_debug(const char *fmt, ...)
 {
 	char msg[2048];

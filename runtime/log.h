@@ -8,6 +8,8 @@
 
 void pf_log_init(const struct pf_globals *g);
 void pf_log_error(const struct pf_error *err);
+/* A warning: reported, and the operation goes on. */
+void pf_log_warning(const struct pf_error *err);
 void pf_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,0 +1,40 @@
+/* The state directory of one container: ROOT/ID holding state.json (a pf_record), a copy of
+ * config.json and, between create and start, exec.fifo. A directory is claimed atomically by
+ * renaming a complete temporary one into place, and every verb that changes it holds an
+ * exclusive flock on it, so concurrent commands on one ID never see half a container. */
+#ifndef PF_STORE_H
+#define PF_STORE_H
+
+#include "bundle/error.h"
+#include "bundle/model.h"
+#include "bundle/state.h"
+
+#define PF_EXEC_FIFO "exec.fifo"
+#define PF_STATE_FILE "state.json"
+#define PF_CONFIG_COPY "config.json"
+
+struct pf_store {
+	char *dir;      /* ROOT/ID */
+	int fd;         /* the directory, locked */
+};
+
+/* IDs are what runc allows: letters, digits, "_", "+", "-", "." but not "." or "..". */
+int pf_store_check_id(const char *id, struct pf_error *err);
+/* Creates ROOT/ID with the record, the config text and the exec fifo; fails with
+ * "container ID already exists" (EEXIST) without touching the existing one. */
+int pf_store_claim(const char *root, const char *id, const struct pf_record *rec,
+		   const char *config_text, struct pf_store *out, struct pf_error *err);
+/* Opens and locks ROOT/ID; a missing one is "container ID does not exist" (ENOENT). */
+int pf_store_open(const char *root, const char *id, struct pf_store *out, struct pf_error *err);
+int pf_store_load(const struct pf_store *s, struct pf_record **out, struct pf_error *err);
+int pf_store_save(const struct pf_store *s, const struct pf_record *rec, struct pf_error *err);
+/* Path of a file in the state directory. */
+int pf_store_path(const struct pf_store *s, const char *name, char *buf, size_t size);
+/* Takes the directory out of ROOT first (so no command can find it half removed), then
+ * removes it. The store stays open but empty. */
+int pf_store_remove(struct pf_store *s, struct pf_error *err);
+void pf_store_close(struct pf_store *s);
+/* IDs of every container under root, sorted. */
+int pf_store_list(const char *root, pf_strv *ids, struct pf_error *err);
+
+#endif
