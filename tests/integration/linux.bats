@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# config.json "linux", "hostname", "mounts", "root": seen from inside the container and from the host.
+
+load helpers
+load container
+
+setup() {
+	require_root
+	[[ -x $RUNTIME ]] || skip "no $RUNTIME"
+	ctr_bundle
+}
+
+teardown() {
+	ctr_cleanup
+}
+
+@test "pid namespace: the process is pid 1 and sees only its own processes" {
+	ctr_run sh -c 'echo $$; ls /proc | grep -c "^[0-9]"'
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" -le 2 ]
+}
+
+@test "hostname and domainname in a uts namespace" {
+	config_edit 'c["hostname"] = "box"; c["domainname"] = "example.org"'
+	ctr_run sh -c 'hostname; cat /proc/sys/kernel/domainname'
+	[ "${lines[0]}" = box ]
+	[ "${lines[1]}" = example.org ]
+	[ "$(hostname)" != box ]
+}
+
+@test "network namespace: only lo, down" {
+	ctr_run cat /proc/net/dev
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | tail -n +3 | wc -l)" -eq 1 ]
+	[[ ${lines[2]} == *lo:* ]]
+}
+
+@test "joining a network namespace by path" {
+	ip netns add "pft$$"
+	config_edit "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/run/netns/pft$$'}]"
+	ip netns exec "pft$$" ip link set lo up
+	ctr_run cat /sys/class/net/lo/operstate
+	ip netns del "pft$$"
+	[ "$status" -eq 0 ]
+	[ "$output" = unknown ]
+}
+
+@test "a namespace path of the wrong type is refused" {
+	config_edit "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/1/ns/net'}]"
+	ctr_run true
+	[ "$status" -eq 1 ]
+	[[ $output == *"/proc/1/ns/net is not a ipc namespace"* ]]
+	assert_no_leftovers
+}
+
+@test "user namespace with uid and gid mappings" {
+	config_edit 'c["linux"]["namespaces"].append({"type": "user"}); c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]; c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	ctr_run sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} =~ ^\ +0\ +100000\ +65536$ ]]
+	[[ ${lines[1]} =~ ^\ +0\ +100000\ +65536$ ]]
+	[ "${lines[2]}" = 0 ]
+}
+
+@test "the default mounts: proc, sysfs read-only, /dev tmpfs with the default devices" {
+	ctr_run sh -c 'grep -E " /proc | /sys | /dev " /proc/self/mounts; ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; readlink /dev/fd /dev/stdin /dev/ptmx'
+	[ "$status" -eq 0 ]
+	[[ $output == *"proc /proc proc"* ]]
+	[[ $output == *"sysfs /sys sysfs ro"* ]]
+	[[ $output == *"tmpfs /dev tmpfs"* ]]
+	[[ $output == *"crw-rw-rw-"*"1,"*"3"*"/dev/null"* ]]
+	[[ $output == *"/proc/self/fd"* ]]
+	[[ $output == *"pts/ptmx"* ]]
+}
+
+@test "masked paths are unreadable, read-only paths read-only" {
+	ctr_run sh -c 'cat /proc/kcore | wc -c; ls /sys/firmware | wc -l; echo 1 > /proc/sys/kernel/panic && echo wrote || echo refused'
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = refused ]
+}
+
+@test "root.readonly makes / read-only; a tmpfs mount stays writable" {
+	config_edit 'c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777"]})'
+	ctr_run sh -c 'touch /x 2>/dev/null && echo rw || echo ro; touch /tmp/x && echo tmp-rw'
+	[ "${lines[0]}" = ro ]
+	[ "${lines[1]}" = tmp-rw ]
+}
+
+@test "a bind mount from the bundle, read-only" {
+	mkdir -p "$BUNDLE/data"
+	echo hello > "$BUNDLE/data/f"
+	config_edit 'c["mounts"].append({"destination": "/data", "source": "data", "options": ["bind", "ro"]})'
+	ctr_run sh -c 'cat /data/f; echo x > /data/f 2>/dev/null && echo rw || echo ro'
+	[ "${lines[0]}" = hello ]
+	[ "${lines[1]}" = ro ]
+	[ "$(cat "$BUNDLE/data/f")" = hello ]
+}
+
+@test "a mount destination through a symlink out of the rootfs stays inside" {
+	local root=$BATS_TEST_TMPDIR/rootfs-copy outside=$BATS_TEST_TMPDIR/outside
+	cp -a "$ROOTFS" "$root"
+	mkdir -p "$outside"
+	ln -s "$outside" "$root/escape"
+	rm "$BUNDLE/rootfs"
+	ln -s "$root" "$BUNDLE/rootfs"
+	config_edit 'c["mounts"].append({"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"})'
+	ctr_run true
+	[ ! -e "$outside/x" ]
+	! grep -q "$outside" /proc/self/mountinfo
+}
+
+@test "sysctl: namespaced keys are set, host-wide ones refused" {
+	config_edit 'c["linux"]["sysctl"] = {"kernel.shmmni": "1234", "net.ipv4.ip_forward": "1"}'
+	ctr_run sh -c 'cat /proc/sys/kernel/shmmni /proc/sys/net/ipv4/ip_forward'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1234 ]
+	[ "${lines[1]}" = 1 ]
+	config_edit 'c["linux"]["sysctl"] = {"kernel.panic": "1"}'
+	ctr_run true
+	[ "$status" -eq 1 ]
+	[[ $output == *'linux.sysctl: "kernel.panic" is not namespaced'* ]]
+}
+
+@test "the container is in its cgroup in every hierarchy, and it is removed at delete" {
+	config_edit 'c["linux"]["cgroupsPath"] = "/pflask-test/'"$CID"'"'
+	ctr_run cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[[ $output == *"memory:/"* ]]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "$CID")" ]
+}
+
+@test "no mount of the container is visible on the host" {
+	local before after
+	before=$(wc -l < /proc/self/mountinfo)
+	config_edit 'c["process"]["args"] = ["sleep", "100"]'
+	rt run -d --bundle "$BUNDLE" "$CID"
+	after=$(wc -l < /proc/self/mountinfo)
+	[ "$before" -eq "$after" ]
+}
