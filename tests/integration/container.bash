@@ -63,3 +63,10 @@ ctr_run() {
 	config_edit "c['process']['args'] = $args"
 	run "$RUNTIME" --root "$STATE_ROOT" run --bundle "$BUNDLE" "$CID"
 }
+
+# require_engine: skip unless this build of the runtime has the lifecycle verbs.
+require_engine() {
+	require_root
+	[[ -x $RUNTIME ]] || skip "no $RUNTIME"
+	"$RUNTIME" create --help >/dev/null 2>&1 || skip "this build has no create command"
+}

@@ -66,3 +66,32 @@ require_cmd() {
 		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
 	done
 }
+
+# The shared directory (OCI runtime-spec text, JSON schemas and their examples): PFLASK_SHARED,
+# else shared/ beside the repository (where CI puts a read-only copy).
+PFLASK_SHARED=${PFLASK_SHARED:-$PFLASK_ROOT/../shared}
+OCI_SCHEMA=$PFLASK_SHARED/oci-spec/schema
+TOOLS=$PFLASK_BUILD/tests/tools
+export PFLASK_SHARED OCI_SCHEMA TOOLS
+
+# require_schema: skip the test unless the OCI schema directory is there.
+require_schema() {
+	[[ -f $OCI_SCHEMA/config-schema.json ]] ||
+		skip "OCI schemas not found in $OCI_SCHEMA (set PFLASK_SHARED)"
+}
+
+# schema_check SCHEMA_NAME FILE...: tests/tools/schema-check.py with the Python that has jsonschema.
+schema_check() {
+	/usr/bin/python3 "$PFLASK_ROOT/tests/tools/schema-check.py" "$@"
+}
+
+# json_get FILE EXPR: print the Python expression EXPR over the JSON document `c` read from FILE,
+# as JSON (sorted keys), e.g. json_get config.json 'c["linux"]["uidMappings"]'.
+json_get() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    c = json.load(f)
+print(json.dumps(eval(sys.argv[2]), sort_keys=True))
+PY
+}

@@ -5,8 +5,7 @@ load helpers
 load container
 
 setup() {
-	require_root
-	[[ -x $RUNTIME ]] || skip "no $RUNTIME"
+	require_engine
 	ctr_bundle true
 	HOOK=$BATS_TEST_TMPDIR/hook
 	LOG=$BATS_TEST_TMPDIR/log
