@@ -1,7 +1,7 @@
 # pflask — build and test (GNU make).
 #
 #   make [all]        build $(BUILD)/pflask-runtime (and $(BUILD)/pflask once compat/ has sources)
-#   make check        deps check, build, unit tests, rootfs, then tests/run-tests.sh
+#   make check        deps check, build, unit tests and tests/tools, rootfs, then tests/run-tests.sh
 #   make asan         the same under ASan+UBSan, in build-asan/
 #   make fuzz         libFuzzer targets tests/fuzz/fuzz_*.c for FUZZ_SECONDS each, in build-fuzz/
 #   make demo         write and validate a default bundle
@@ -74,6 +74,7 @@ LIB_SRCS   := $(sort $(wildcard bundle/*.c) $(filter-out runtime/main.c,$(wildca
 RT_SRCS    := $(wildcard runtime/main.c)
 COMPAT_SRCS := $(sort $(wildcard compat/*.c))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRCS  := $(sort $(wildcard tests/tools/*.c))
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -81,12 +82,14 @@ LIB_OBJS    := $(call obj,$(LIB_SRCS))
 RT_OBJS     := $(call obj,$(RT_SRCS))
 COMPAT_OBJS := $(call obj,$(COMPAT_SRCS))
 UNIT_OBJS   := $(call obj,$(UNIT_SRCS))
+TOOL_OBJS   := $(call obj,$(TOOL_SRCS))
 FUZZ_OBJS   := $(call obj,$(FUZZ_SRCS))
 
 LIB        := $(BUILD)/libpflask.a
 RT_BIN     := $(if $(RT_SRCS),$(BUILD)/pflask-runtime)
 COMPAT_BIN := $(if $(COMPAT_SRCS),$(BUILD)/pflask)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 
@@ -98,10 +101,12 @@ FLAGS_NOW   = $(CC) | $(CPPFLAGS) $(CFLAGS) $(PF_CFLAGS) | $(LDFLAGS) $(PF_LDFLA
 .PHONY: all lib tests fuzz-bins check asan fuzz demo cppcheck rootfs deps deps-check \
 	print-deps install uninstall clean distclean FORCE
 .DELETE_ON_ERROR:
+# Objects only reached through a pattern rule would be deleted as intermediates; keep them.
+.SECONDARY: $(TOOL_OBJS) $(FUZZ_OBJS)
 
 all: $(RT_BIN) $(COMPAT_BIN)
 lib: $(LIB)
-tests: $(UNIT_BINS)
+tests: $(UNIT_BINS) $(TOOL_BINS)
 fuzz-bins: $(FUZZ_BINS)
 
 $(FLAGS_FILE): FORCE
@@ -128,6 +133,11 @@ $(BUILD)/pflask: $(COMPAT_OBJS) $(LIB)
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(PF_LDFLAGS) -o $@ $^ $(LDLIBS) $(PF_LDLIBS) $(CMOCKA_LIBS)
+
+# Small programs the integration tests drive (pf-roundtrip: parse and emit a JSON file).
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(PF_LDFLAGS) -o $@ $^ $(LDLIBS) $(PF_LDLIBS)
 
 # Fuzz targets bring libFuzzer's main(); only meaningful with SANITIZE=fuzz (see `make fuzz`).
 $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB)

@@ -101,6 +101,8 @@ static int decode_string(struct decoder *d, const struct pf_field *f, yajl_val v
 	if (!YAJL_IS_STRING(v))
 		return fail_type(d->err, &d->path, "a string", v);
 	s = YAJL_GET_STRING(v);
+	if (!pf_utf8_valid(s))
+		return pf_fail(d->err, EINVAL, "%s: not valid UTF-8", path_str(&d->path));
 	if (f->values && pf_name_index(f->values, s) < 0)
 		return pf_fail(d->err, EINVAL, "%s: unknown %s %s", path_str(&d->path), f->what,
 			       pf_quote(q, sizeof(q), s));
@@ -111,25 +113,32 @@ static int decode_string(struct decoder *d, const struct pf_field *f, yajl_val v
 	return *out ? 0 : pf_fail_errno(d->err, ENOMEM, "%s", path_str(&d->path));
 }
 
-/* The raw text of an integer, or NULL when v is not a number without fraction or exponent. */
-static const char *integer_text(yajl_val v)
+/* The raw text of an integer; NULL, with err filled, when v is not a number without fraction
+ * or exponent ("got a number" would not tell why 1.5 is refused). */
+static const char *integer_text(struct decoder *d, yajl_val v)
 {
 	const char *r;
 
-	if (!YAJL_IS_NUMBER(v))
+	if (!YAJL_IS_NUMBER(v)) {
+		fail_type(d->err, &d->path, "an integer", v);
 		return NULL;
+	}
 	r = v->u.number.r;
-	return strpbrk(r, ".eE") ? NULL : r;
+	if (strpbrk(r, ".eE")) {
+		pf_fail(d->err, EINVAL, "%s: expected an integer, got %.40s", path_str(&d->path), r);
+		return NULL;
+	}
+	return r;
 }
 
 static int decode_int(struct decoder *d, const struct pf_field *f, yajl_val v, int64_t *out)
 {
-	const char *r = integer_text(v);
+	const char *r = integer_text(d, v);
 	char *end;
 	long long x;
 
 	if (!r)
-		return fail_type(d->err, &d->path, "an integer", v);
+		return -1;
 	errno = 0;
 	x = strtoll(r, &end, 10);
 	if (errno || *end || x < f->min || x > f->max)
@@ -141,12 +150,12 @@ static int decode_int(struct decoder *d, const struct pf_field *f, yajl_val v, i
 
 static int decode_uint(struct decoder *d, const struct pf_field *f, yajl_val v, uint64_t *out)
 {
-	const char *r = integer_text(v);
+	const char *r = integer_text(d, v);
 	char *end;
 	unsigned long long x;
 
 	if (!r)
-		return fail_type(d->err, &d->path, "an integer", v);
+		return -1;
 	errno = 0;
 	x = strtoull(r, &end, 10);
 	if (*r == '-' || errno || *end || x > f->umax)
@@ -234,7 +243,13 @@ static int decode_map(struct decoder *d, const struct pf_field *f, yajl_val v, v
 		return pf_fail_errno(d->err, ENOMEM, "%s", path_str(&d->path));
 	}
 	for (size_t i = 0; i < n && rc == 0; i++, map.n++) {
-		size_t old = path_push_key(&d->path, v->u.object.keys[i]);
+		size_t old;
+
+		if (!pf_utf8_valid(v->u.object.keys[i])) {
+			rc = pf_fail(d->err, EINVAL, "%s: a key is not valid UTF-8", path_str(&d->path));
+			break;
+		}
+		old = path_push_key(&d->path, v->u.object.keys[i]);
 		map.keys[i] = strdup(v->u.object.keys[i]);
 		rc = map.keys[i] ? decode_elem(d, f, v->u.object.values[i], (char *)map.v + i * size)
 				 : pf_fail_errno(d->err, ENOMEM, "%s", path_str(&d->path));
@@ -330,16 +345,34 @@ static int decode_object(struct decoder *d, const struct pf_type *type, yajl_val
 	return 0;
 }
 
-/* yajl_tree frees recursively; refusing deep documents up front keeps the stack bounded. */
-static int check_depth(const char *buf, size_t len, const char *name, struct pf_error *err)
+/* Line and column (both from 1) of the byte at offset at. */
+static void text_position(const char *buf, size_t at, size_t *line, size_t *col)
 {
-	size_t depth = 0;
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < at; i++, (*col)++)
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 0;
+		}
+}
+
+/* yajl_tree frees recursively; refusing deep documents up front keeps the stack bounded. And it
+ * hands strings over NUL-terminated, so "a\u0000b" would silently become "a": refused too. */
+static int check_text(const char *buf, size_t len, const char *name, struct pf_error *err)
+{
+	size_t depth = 0, line, col;
 	bool in_string = false;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
 		if (in_string) {
+			if (c == '\\' && len - i >= 6 && memcmp(buf + i + 1, "u0000", 5) == 0) {
+				text_position(buf, i, &line, &col);
+				return pf_fail(err, EINVAL, "%s: line %zu, column %zu: \\u0000 in a string "
+					       "is not supported", name, line, col);
+			}
 			if (c == '\\')
 				i++;
 			else if (c == '"')
@@ -357,7 +390,8 @@ static int check_depth(const char *buf, size_t len, const char *name, struct pf_
 	return 0;
 }
 
-/* yajl says "parse error: trailing garbage\n"; the reason alone fits our one-line format. */
+/* yajl says "parse error: trailing garbage\n" or "lexical error: invalid char in json text.\n";
+ * the reason alone fits our one-line format. */
 static const char *syntax_reason(char *msg)
 {
 	size_t n;
@@ -367,18 +401,21 @@ static const char *syntax_reason(char *msg)
 	else if (strncmp(msg, "lexical error: ", 15) == 0)
 		msg += 15;
 	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+	while (n && strchr("\n .", msg[n - 1]))
 		msg[--n] = '\0';
 	return msg;
 }
 
 /* yajl_tree reports no position, so a malformed document is parsed once more by the streaming
- * parser, which tells how far it got; that offset becomes a line and column. */
+ * parser, which tells how far it got. yajl's offset is just past the byte where it gave up for
+ * most errors and at the start of the offending token for a few, so the column of the last byte
+ * read is exact or one off, and never beyond the text. An error found only at the end
+ * (yajl_complete_parse, "premature EOF") is placed just past the last byte. */
 static int fail_syntax(const char *buf, size_t len, const char *name, struct pf_error *err)
 {
 	static const yajl_callbacks none;
 	yajl_handle h = yajl_alloc(&none, NULL, NULL);
-	size_t at = 0, line = 1, col = 1;
+	size_t at = 0, line, col;
 	unsigned char *msg = NULL;
 	yajl_status st;
 
@@ -386,23 +423,30 @@ static int fail_syntax(const char *buf, size_t len, const char *name, struct pf_
 		return pf_fail(err, ENOMEM, "%s: out of memory", name);
 	yajl_config(h, yajl_allow_comments, 1);
 	st = yajl_parse(h, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
 	if (st != yajl_status_ok) {
 		at = yajl_get_bytes_consumed(h);
-		msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
+		at = at ? at - 1 : 0;
+	} else if ((st = yajl_complete_parse(h)) != yajl_status_ok) {
+		at = len;
 	}
-	for (size_t i = 0; i < at && i < len; i++, col++)
-		if (buf[i] == '\n') {
-			line++;
-			col = 0;
-		}
+	if (st != yajl_status_ok)
+		msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
+	text_position(buf, at, &line, &col);
 	pf_fail(err, EINVAL, "%s: line %zu, column %zu: %s", name, line, col,
 		msg ? syntax_reason((char *)msg) : "invalid JSON");
 	if (msg)
 		yajl_free_error(h, msg);
 	yajl_free(h);
 	return -1;
+}
+
+/* True when buf holds only JSON whitespace; bounded by len, as buf need not be NUL-terminated. */
+static bool only_whitespace(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n')
+			return false;
+	return true;
 }
 
 int pf_json_decode(const struct pf_type *type, const char *buf, size_t len, const char *name,
@@ -414,11 +458,11 @@ int pf_json_decode(const struct pf_type *type, const char *buf, size_t len, cons
 	yajl_val tree;
 	int rc;
 
-	if (len == 0 || strspn(buf, " \t\r\n") == len)
+	if (only_whitespace(buf, len))
 		return pf_fail(err, EINVAL, "%s: empty document", name);
 	if (nul)
 		return fail_syntax(buf, (size_t)(nul - buf) + 1, name, err);
-	if (check_depth(buf, len, name, err) < 0)
+	if (check_text(buf, len, name, err) < 0)
 		return -1;
 	/* yajl_tree wants a NUL-terminated string; the caller's buffer need not be one */
 	text = strndup(buf, len);

@@ -21,6 +21,20 @@ static int config_path(const char *bundle, char *out, size_t size, struct pf_err
 	return 0;
 }
 
+/* getopt_long is kept quiet (opterr = 0, only main speaks), so the offending option is named here:
+ * a short one is in optopt, a long one (or "--flag=value" misuse) is the whole argument. */
+static int bad_option(const char *verb, int c, char **argv, struct pf_error *err)
+{
+	const char *arg = argv[optind - 1];
+	char name[3] = { '-', (char)optopt, '\0' };
+
+	if (optopt && strncmp(arg, "--", 2) != 0)
+		arg = name;
+	if (c == ':')
+		return pf_fail(err, EINVAL, "%s: option \"%s\" needs an argument", verb, arg);
+	return pf_fail(err, EINVAL, "%s: unknown option \"%s\" (see %s --help)", verb, arg, verb);
+}
+
 int pf_cmd_spec(const struct pf_globals *g, int argc, char **argv, struct pf_error *err)
 {
 	static const struct option opts[] = {
@@ -34,16 +48,19 @@ int pf_cmd_spec(const struct pf_globals *g, int argc, char **argv, struct pf_err
 	char path[PATH_MAX];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:", opts, NULL)) != -1) {
 		if (c == 'b')
 			bundle = optarg;
 		else if (c == 'r')
 			rootless = true;
 		else
-			return pf_fail(err, EINVAL, "spec: unknown option (see spec --help)");
+			return bad_option("spec", c, argv, err);
 	}
 	if (optind < argc)
 		return pf_fail(err, EINVAL, "spec: unexpected argument \"%s\"", argv[optind]);
+	/* "" would make the path "/config.json" */
+	if (!*bundle)
+		return pf_fail(err, EINVAL, "spec: --bundle: empty path");
 	if (config_path(bundle, path, sizeof(path), err) < 0)
 		return -1;
 	spec = pf_spec_default(rootless, geteuid(), getegid(), err);
@@ -64,14 +81,16 @@ int pf_cmd_validate(const struct pf_globals *g, int argc, char **argv, struct pf
 	int c, found;
 
 	(void)g;
-	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:", opts, NULL)) != -1) {
 		if (c == 'b')
 			bundle = optarg;
 		else
-			return pf_fail(err, EINVAL, "validate: unknown option (see validate --help)");
+			return bad_option("validate", c, argv, err);
 	}
 	if (optind < argc)
 		return pf_fail(err, EINVAL, "validate: unexpected argument \"%s\"", argv[optind]);
+	if (!*bundle)
+		return pf_fail(err, EINVAL, "validate: --bundle: empty path");
 	spec = pf_spec_load(bundle, err);
 	if (!spec) {
 		/* a parse error is a problem like the others: same form, same exit status */

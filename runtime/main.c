@@ -89,7 +89,7 @@ static int parse_globals(int argc, char **argv, struct pf_globals *g, struct pf_
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT: g->root = optarg; break;
 		case OPT_LOG: g->log_path = optarg; break;
@@ -107,6 +107,9 @@ static int parse_globals(int argc, char **argv, struct pf_globals *g, struct pf_
 		case OPT_ROOTLESS: g->rootless = strcmp(optarg, "true") == 0; break;
 		case 'v': print_version(); return 0;
 		case 'h': print_usage(stdout); return 0;
+		case ':':
+			return pf_fail(err, EINVAL, "global option \"%s\" needs an argument",
+				       argv[optind - 1]);
 		default:
 			return pf_fail(err, EINVAL, "unknown global option \"%s\"", argv[optind - 1]);
 		}
