@@ -72,7 +72,7 @@ int pf_cmd_delete(const struct pf_globals *g, int argc, char **argv, struct pf_e
 	rc = pf_store_load(&s, &r, err);
 	/* a state file too damaged to read cannot stop a forced delete */
 	if (rc < 0 && force) {
-		rc = pf_store_remove(&s, err);
+		rc = pf_container_destroy_lost(&s, argv[optind], err);
 	} else if (rc == 0) {
 		st = pf_container_status(&s, r);
 		if (st != PF_STOPPED && !force)

@@ -151,3 +151,21 @@ int pf_container_destroy(struct pf_store *s, struct pf_record *r, struct pf_erro
 	run_poststop(s, r);
 	return pf_store_remove(s, err);
 }
+
+int pf_container_destroy_lost(struct pf_store *s, const char *id, struct pf_error *err)
+{
+	_cleanup_spec_ struct pf_spec *spec = load_config_copy(s, err);
+	_cleanup_free_ char *rel = NULL;
+	struct pf_cgroup cg = { 0 };
+	int rc = 0;
+
+	/* without the config nothing names the cgroup: at least the state goes */
+	if (spec && pf_cgroup_path(spec->linux_ ? spec->linux_->cgroups_path : NULL, id, &rel,
+				   err) == 0 &&
+	    pf_cgroup_adopt(rel, &cg, err) == 0) {
+		if (pf_cgroup_signal_all(&cg, SIGKILL, err) < 0 || pf_cgroup_remove(&cg, err) < 0)
+			rc = -1;
+		pf_cgroup_clear(&cg);
+	}
+	return pf_store_remove(s, err) < 0 ? -1 : rc;
+}

@@ -74,6 +74,9 @@ int pf_state_json(const struct pf_record *r, const char *status, char **out,
 
 /* Releases a created container: init execs the process. */
 int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error *err);
+/* delete --force of a container whose state.json cannot be read: its cgroup is found again
+ * from the config copy, every process in it killed, and everything removed. */
+int pf_container_destroy_lost(struct pf_store *s, const char *id, struct pf_error *err);
 /* Kills what is left, removes the cgroup, runs poststop hooks, removes the state. */
 int pf_container_destroy(struct pf_store *s, struct pf_record *r, struct pf_error *err);
 

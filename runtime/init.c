@@ -3,6 +3,7 @@
  * process, so nothing here prints. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -166,6 +167,7 @@ static int init_steps(struct init_state *s, struct pf_error *err)
 {
 	struct pf_launch *l = s->l;
 	const struct pf_hooks_cfg *h = l->spec->hooks;
+	char path[PATH_MAX];
 
 	if (wait_parent_ready(s, err) < 0 || enter_namespaces(s, err) < 0)
 		return -1;
@@ -183,13 +185,18 @@ static int init_steps(struct init_state *s, struct pf_error *err)
 		return -1;
 	if (pf_process_setup(&l->exec, err) < 0)
 		return -1;
+	/* a missing program fails create, as with runc, not start */
+	if (pf_find_executable(l->exec.argv[0], l->exec.envp, path, sizeof(path), err) < 0)
+		return -1;
+	if (access(path, X_OK) < 0)
+		return pf_fail_errno(err, errno, "exec %s", path);
 	/* once parked, the create process exits: that must not kill us */
 	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
 		return pf_fail_errno(err, errno, "prctl PDEATHSIG");
 	if (wait_for_start(s, err) < 0)
 		_exit(1);
 	if (h && pf_hooks_run(&h->start_container, "startContainer", s->hook_state, err) < 0)
-		_exit(1);
+		return -1;
 	return pf_process_exec(&l->exec, err);
 }
 

@@ -11,6 +11,18 @@
 #include "runtime/log.h"
 
 static const struct pf_verb verbs[] = {
+	{ "create", "create a container from a bundle; its process waits for start",
+	  "[--bundle|-b DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring]\n"
+	  "       [--preserve-fds N] ID", pf_cmd_create },
+	{ "start", "run the process of a created container", "ID", pf_cmd_start },
+	{ "run", "create and start a container, wait for it and delete it",
+	  "[create options] [--detach|-d] [--keep] ID", pf_cmd_run },
+	{ "state", "print the state JSON of a container", "ID", pf_cmd_state },
+	{ "list", "list containers", "[--format table|json] [--quiet|-q]", pf_cmd_list },
+	{ "kill", "send a signal (default TERM) to a container's init",
+	  "[--all|-a] ID [SIGNAL]", pf_cmd_kill },
+	{ "delete", "delete a stopped container (any, with --force)", "[--force|-f] ID",
+	  pf_cmd_delete },
 	{ "spec", "write a default config.json into the bundle",
 	  "[--bundle|-b DIR] [--rootless]", pf_cmd_spec },
 	{ "validate", "check a bundle's config.json; one line per problem",

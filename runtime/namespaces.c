@@ -46,7 +46,7 @@ static int open_namespace(const struct pf_namespace *ns, int flag, struct pf_err
 	if (type < 0)
 		return pf_fail_errno(err, errno, "inspect namespace %s", ns->path);
 	if (type != flag)
-		return pf_fail(err, EINVAL, "%s is not a %s namespace", ns->path, ns->type);
+		return pf_fail(err, EINVAL, "%s is not a namespace of type %s", ns->path, ns->type);
 	return pf_steal_fd(&fd);
 }
 

@@ -149,7 +149,14 @@ int pf_launch_prepare(struct pf_launch *l, struct pf_error *err)
 	if (pf_ns_plan_build(l->spec->linux_, &l->ns, err) < 0 ||
 	    pf_mount_plan_build(l->spec, l->bundle, l->opts.no_pivot, &l->mounts, err) < 0 ||
 	    pf_exec_plan_build(p, l->opts.preserve_fds, l->ns.user_namespace, &l->exec,
-			       err) < 0)
+			       err) < 0 ||
+	    pf_exec_plan_set_personality(&l->exec,
+					 l->spec->linux_ ? l->spec->linux_->personality : NULL,
+					 err) < 0)
+		return -1;
+	/* trees with their own mappings are made here and inherited by init; mappings to the
+	 * container's own user namespace would need its fd sent to init, which is not done yet */
+	if (pf_mount_plan_open_idmaps(&l->mounts, -1, err) < 0)
 		return -1;
 	l->runtime_hooks = has_hooks(l->spec->hooks, true);
 	l->container_hooks = has_hooks(l->spec->hooks, false);

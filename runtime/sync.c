@@ -132,7 +132,7 @@ static int recv_header(int sock, struct wire *w, int *fd)
 
 static int receive(int sock, struct pf_msg *msg)
 {
-	struct wire w;
+	struct wire w = { 0 };
 
 	memset(msg, 0, sizeof(*msg));
 	if (recv_header(sock, &w, &msg->fd) < 0)

@@ -23,10 +23,12 @@ teardown() {
 # compare PROBE: run sh -c PROBE under both runtimes; outputs must be equal.
 compare() {
 	config_edit "c['process']['args'] = ['sh', '-c', '''$1''']"
-	runc --root "$BATS_TEST_TMPDIR/runc" run "$CID" > "$BATS_TEST_TMPDIR/runc.out" 2>&1
-	echo "runc status $?" >> "$BATS_TEST_TMPDIR/runc.out"
-	rt run --bundle "$BUNDLE" "$CID" > "$BATS_TEST_TMPDIR/pflask.out" 2>&1
-	echo "runc status $?" >> "$BATS_TEST_TMPDIR/pflask.out"
+	local st=0
+	runc --root "$BATS_TEST_TMPDIR/runc" run --bundle "$BUNDLE" "$CID" > "$BATS_TEST_TMPDIR/runc.out" 2>&1 || st=$?
+	echo "status $st" >> "$BATS_TEST_TMPDIR/runc.out"
+	st=0
+	rt run --bundle "$BUNDLE" "$CID" > "$BATS_TEST_TMPDIR/pflask.out" 2>&1 || st=$?
+	echo "status $st" >> "$BATS_TEST_TMPDIR/pflask.out"
 	diff -u "$BATS_TEST_TMPDIR/runc.out" "$BATS_TEST_TMPDIR/pflask.out"
 }
 
@@ -43,7 +45,7 @@ compare() {
 }
 
 @test "masked and read-only paths behave as under runc" {
-	compare 'for p in /proc/kcore /proc/keys /proc/timer_list /sys/firmware; do ls -ld $p 2>&1 | cut -c1-10; done; echo 1 > /proc/sys/kernel/panic 2>/dev/null; echo $?; echo 1 > /proc/sysrq-trigger 2>/dev/null; echo $?'
+	compare 'for p in /proc/kcore /proc/keys /proc/timer_list /sys/firmware; do ls -ld $p 2>&1 | cut -c1-10; done; (echo 1 > /proc/sys/kernel/panic) 2>/dev/null; echo $?; (echo 1 > /proc/sysrq-trigger) 2>/dev/null; echo $?'
 }
 
 @test "rlimits and the working directory match runc" {

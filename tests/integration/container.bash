@@ -44,7 +44,9 @@ assert_no_leftovers() {
 	local dirs
 	dirs=$(cgroup_dirs_of "$id")
 	[[ -z $dirs ]] || { echo "cgroups left: $dirs" >&2; return 1; }
-	if [[ -n ${CTR_PID:-} ]] && kill -0 "$CTR_PID" 2>/dev/null; then
+	# a zombie is gone for good (this sandbox's pid 1 does not reap orphans)
+	if [[ -n ${CTR_PID:-} ]] && [[ -e /proc/$CTR_PID ]] &&
+		[[ $(sed 's/.*) //' "/proc/$CTR_PID/stat" | cut -c1) != Z ]]; then
 		echo "process $CTR_PID left" >&2
 		return 1
 	fi
@@ -69,4 +71,14 @@ require_engine() {
 	require_root
 	[[ -x $RUNTIME ]] || skip "no $RUNTIME"
 	"$RUNTIME" create --help >/dev/null 2>&1 || skip "this build has no create command"
+}
+
+# The container's init inherits the stdio of create and run -d (that is how conmon and
+# containerd get its output), so `run rt create` would wait for init to close the pipe.
+# These capture the runtime's own output through a file instead: $status and $output as `run`.
+rt_detached() {
+	local out=$BATS_TEST_TMPDIR/detached.out
+	status=0
+	"$RUNTIME" --root "$STATE_ROOT" "$@" </dev/null >"$out" 2>&1 || status=$?
+	output=$(cat "$out")
 }

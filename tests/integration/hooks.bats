@@ -28,7 +28,10 @@ import json, sys
 p, hook, fail = sys.argv[1], sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 else "")
 c = json.load(open(p))
 c["hooks"] = {k: [{"path": hook, "args": ["hook", k, "3" if k == fail else "0"]}]
-              for k in ("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")}
+              for k in ("prestart", "createRuntime", "createContainer", "poststart", "poststop")}
+# startContainer runs inside the container: its path resolves there, and it logs through a bind
+c["hooks"]["startContainer"] = [{"path": "/bin/sh", "args": ["sh", "-c", "cat >/dev/null; echo startContainer >> /hooklog/log"]}]
+c["mounts"].append({"destination": "/hooklog", "source": sys.argv[2].rsplit("/", 1)[0], "options": ["bind"]})
 json.dump(c, open(p, "w"))
 PY
 }
@@ -49,7 +52,7 @@ PY
 
 @test "a failing createRuntime hook fails create and leaves nothing" {
 	hooks_config createRuntime
-	run rt create --bundle "$BUNDLE" "$CID"
+	rt_detached create --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 1 ]
 	[[ $output == *"hook createRuntime[0] $HOOK: exited with status 3"* ]]
 	assert_no_leftovers
@@ -66,7 +69,7 @@ PY
 @test "a hook that outlives its timeout is killed and fails" {
 	config_edit 'c["hooks"] = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
 	SECONDS=0
-	run rt create --bundle "$BUNDLE" "$CID"
+	rt_detached create --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 1 ]
 	[ "$SECONDS" -lt 10 ]
 	[[ $output == *"timed out"* ]]

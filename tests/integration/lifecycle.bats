@@ -15,7 +15,7 @@ teardown() {
 @test "create parks init, start runs the process, delete removes everything" {
 	ctr_bundle sh -c 'echo started > /tmp/out; sleep 100'
 	config_edit 'c["root"]["readonly"] = False; c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"})'
-	run rt create --bundle "$BUNDLE" "$CID"
+	rt_detached create --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[ "$(state_field "$CID" status)" = created ]
@@ -49,7 +49,7 @@ teardown() {
 
 @test "state JSON has the fields of the state schema plus created and rootfs" {
 	ctr_bundle sleep 100
-	rt create --bundle "$BUNDLE" "$CID"
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	rt state "$CID" > "$BATS_TEST_TMPDIR/state.json"
 	/usr/bin/python3 - "$BATS_TEST_TMPDIR/state.json" "$CID" <<'PY'
 import json, sys
@@ -74,9 +74,13 @@ PY
 }
 
 @test "run returns 128+N when the process is killed by signal N" {
-	ctr_bundle sh -c 'kill -9 $$'
-	run rt run --bundle "$BUNDLE" "$CID"
-	[ "$status" -eq 137 ]
+	ctr_bundle sleep 100
+	"$RUNTIME" --root "$STATE_ROOT" run --bundle "$BUNDLE" "$CID" &
+	local runner=$!
+	for _ in $(seq 50); do [ "$(state_field "$CID" status 2>/dev/null)" = running ] && break; sleep 0.1; done
+	rt kill "$CID" KILL
+	wait "$runner" || status=$?
+	[ "${status:-0}" -eq 137 ]
 	assert_no_leftovers
 }
 
@@ -104,7 +108,7 @@ PY
 
 @test "run --detach leaves the container running; delete --force removes it" {
 	ctr_bundle sleep 100
-	run rt run -d --bundle "$BUNDLE" "$CID"
+	rt_detached run -d --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(state_field "$CID" status)" = running ]
 	CTR_PID=$(state_field "$CID" pid)
@@ -125,13 +129,13 @@ PY
 
 @test "--pid-file holds init's pid" {
 	ctr_bundle sleep 100
-	rt create --pid-file "$BATS_TEST_TMPDIR/pid" --bundle "$BUNDLE" "$CID"
+	rt create --pid-file "$BATS_TEST_TMPDIR/pid" --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(state_field "$CID" pid)" ]
 }
 
 @test "start of a running container, kill of an unknown one, delete --force of an unknown one" {
 	ctr_bundle sleep 100
-	rt run -d --bundle "$BUNDLE" "$CID"
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	run rt start "$CID"
 	[ "$status" -eq 1 ]
 	[[ $output == *"cannot start a container that is running"* ]]
@@ -145,8 +149,8 @@ PY
 
 @test "a second create of the same ID fails and leaves the first intact" {
 	ctr_bundle sleep 100
-	rt create --bundle "$BUNDLE" "$CID"
-	run rt create --bundle "$BUNDLE" "$CID"
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
+	rt_detached create --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 1 ]
 	[[ $output == *"container $CID already exists"* ]]
 	[ "$(state_field "$CID" status)" = created ]
@@ -171,7 +175,7 @@ PY
 
 @test "a failed create leaves nothing behind" {
 	ctr_bundle /no/such/binary
-	run rt create --bundle "$BUNDLE" "$CID"
+	rt_detached create --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 1 ]
 	[[ $output == "pflask-runtime: create $CID: "*"/no/such/binary"* ]]
 	[ "$(echo "$output" | wc -l)" -eq 1 ]
@@ -181,7 +185,7 @@ PY
 
 @test "list shows containers in table and json formats" {
 	ctr_bundle sleep 100
-	rt create --bundle "$BUNDLE" "$CID"
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	run rt list
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == "ID"*"PID"*"STATUS"*"BUNDLE"* ]]
@@ -194,7 +198,7 @@ PY
 
 @test "a pid reused after init died is not mistaken for the container" {
 	ctr_bundle sleep 100
-	rt run -d --bundle "$BUNDLE" "$CID"
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	# rewrite the recorded start time: the live pid no longer matches it
 	/usr/bin/python3 - "$STATE_ROOT/$CID/state.json" <<'PY'
 import json, sys
@@ -210,7 +214,7 @@ PY
 
 @test "a corrupted state.json: clear error, delete --force still cleans up" {
 	ctr_bundle sleep 100
-	rt create --bundle "$BUNDLE" "$CID"
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	CTR_PID=$(state_field "$CID" pid)
 	echo '{"state": ' > "$STATE_ROOT/$CID/state.json"
 	run rt state "$CID"
@@ -218,6 +222,6 @@ PY
 	[[ $output == *"state.json: line"* ]]
 	run rt delete --force "$CID"
 	[ "$status" -eq 0 ]
-	[ ! -e "$STATE_ROOT/$CID" ]
-	kill -9 "$CTR_PID" 2>/dev/null || true
+	sleep 0.1
+	assert_no_leftovers
 }

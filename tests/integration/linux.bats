@@ -16,7 +16,8 @@ teardown() {
 @test "pid namespace: the process is pid 1 and sees only its own processes" {
 	ctr_run sh -c 'echo $$; ls /proc | grep -c "^[0-9]"'
 	[ "${lines[0]}" = 1 ]
-	[ "${lines[1]}" -le 2 ]
+	# sh, ls and grep
+	[ "${lines[1]}" -eq 3 ]
 }
 
 @test "hostname and domainname in a uts namespace" {
@@ -45,10 +46,10 @@ teardown() {
 }
 
 @test "a namespace path of the wrong type is refused" {
-	config_edit "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/1/ns/net'}]"
+	config_edit "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/self/ns/net'}]"
 	ctr_run true
 	[ "$status" -eq 1 ]
-	[[ $output == *"/proc/1/ns/net is not a ipc namespace"* ]]
+	[[ $output == *"/proc/self/ns/net is not a namespace of type ipc"* ]]
 	assert_no_leftovers
 }
 
@@ -62,7 +63,7 @@ teardown() {
 }
 
 @test "the default mounts: proc, sysfs read-only, /dev tmpfs with the default devices" {
-	ctr_run sh -c 'grep -E " /proc | /sys | /dev " /proc/self/mounts; ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; readlink /dev/fd /dev/stdin /dev/ptmx'
+	ctr_run sh -c 'grep -E " /proc | /sys | /dev " /proc/self/mounts; ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; readlink /dev/fd; readlink /dev/stdin; readlink /dev/ptmx'
 	[ "$status" -eq 0 ]
 	[[ $output == *"proc /proc proc"* ]]
 	[[ $output == *"sysfs /sys sysfs ro"* ]]
@@ -73,7 +74,7 @@ teardown() {
 }
 
 @test "masked paths are unreadable, read-only paths read-only" {
-	ctr_run sh -c 'cat /proc/kcore | wc -c; ls /sys/firmware | wc -l; echo 1 > /proc/sys/kernel/panic && echo wrote || echo refused'
+	ctr_run sh -c 'cat /proc/keys | wc -c; ls /sys/firmware | wc -l; (echo 1 > /proc/sys/kernel/panic) 2>/dev/null && echo wrote || echo refused'
 	[ "${lines[0]}" = 0 ]
 	[ "${lines[1]}" = 0 ]
 	[ "${lines[2]}" = refused ]
@@ -81,7 +82,7 @@ teardown() {
 
 @test "root.readonly makes / read-only; a tmpfs mount stays writable" {
 	config_edit 'c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777"]})'
-	ctr_run sh -c 'touch /x 2>/dev/null && echo rw || echo ro; touch /tmp/x && echo tmp-rw'
+	ctr_run sh -c '(touch /x) 2>/dev/null && echo rw || echo ro; touch /tmp/x && echo tmp-rw'
 	[ "${lines[0]}" = ro ]
 	[ "${lines[1]}" = tmp-rw ]
 }
@@ -90,7 +91,7 @@ teardown() {
 	mkdir -p "$BUNDLE/data"
 	echo hello > "$BUNDLE/data/f"
 	config_edit 'c["mounts"].append({"destination": "/data", "source": "data", "options": ["bind", "ro"]})'
-	ctr_run sh -c 'cat /data/f; echo x > /data/f 2>/dev/null && echo rw || echo ro'
+	ctr_run sh -c 'cat /data/f; (echo x > /data/f) 2>/dev/null && echo rw || echo ro'
 	[ "${lines[0]}" = hello ]
 	[ "${lines[1]}" = ro ]
 	[ "$(cat "$BUNDLE/data/f")" = hello ]
@@ -133,7 +134,7 @@ teardown() {
 	local before after
 	before=$(wc -l < /proc/self/mountinfo)
 	config_edit 'c["process"]["args"] = ["sleep", "100"]'
-	rt run -d --bundle "$BUNDLE" "$CID"
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
 	after=$(wc -l < /proc/self/mountinfo)
 	[ "$before" -eq "$after" ]
 }

@@ -14,11 +14,11 @@ teardown() {
 }
 
 @test "args are looked up on the container's PATH; env is exactly process.env" {
-	config_edit 'c["process"]["env"] = ["PATH=/bin", "FOO=bar baz"]'
+	config_edit 'c["process"]["env"] = ["PATH=/bin:/usr/bin", "FOO=bar baz"]'
 	ctr_run env
 	[ "$status" -eq 0 ]
 	[[ $output == *"FOO=bar baz"* ]]
-	[[ $output == *"PATH=/bin"* ]]
+	[[ $output == *"PATH=/bin:/usr/bin"* ]]
 	[ "$(echo "$output" | grep -c '=')" -le 4 ]
 }
 
