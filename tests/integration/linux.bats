@@ -138,3 +138,50 @@ teardown() {
 	after=$(wc -l < /proc/self/mountinfo)
 	[ "$before" -eq "$after" ]
 }
+
+@test "time namespace offsets shift the monotonic and boot clocks" {
+	[[ -e /proc/self/ns/time ]] || skip "kernel without time namespaces"
+	config_edit 'c["linux"]["namespaces"].append({"type": "time"}); c["linux"]["timeOffsets"] = {"boottime": {"secs": 86400, "nanosecs": 0}, "monotonic": {"secs": 172800, "nanosecs": 0}}'
+	ctr_run cut -d. -f1 /proc/uptime
+	[ "$status" -eq 0 ]
+	local host
+	host=$(cut -d. -f1 /proc/uptime)
+	[ "$output" -ge $((host + 86400 - 5)) ]
+	[ "$output" -le $((host + 86400 + 5)) ]
+}
+
+@test "--no-pivot runs the container with chroot" {
+	config_edit 'c["process"]["args"] = ["sh", "-c", "ls /; echo done"]'
+	run rt run --no-pivot --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[[ $output == *bin*done* ]]
+}
+
+@test "linux.devices are created with type, numbers, mode and owner" {
+	config_edit 'c["linux"]["devices"] = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 432, "uid": 1000, "gid": 1000}, {"path": "/dev/sub/loop9", "type": "b", "major": 7, "minor": 9}]'
+	ctr_run sh -c 'ls -ln /dev/fuse /dev/sub/loop9'
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "crw-rw----"*" 1000 "*" 1000 "*"10,"*"229"*"/dev/fuse" ]]
+	[[ ${lines[1]} == "brw-"*"7,"*"9"*"/dev/sub/loop9" ]]
+}
+
+@test "annotations are kept in the state" {
+	config_edit 'c["annotations"] = {"org.example.key": "value"}; c["process"]["args"] = ["sleep", "100"]'
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
+	rt state "$CID" | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["annotations"] == {"org.example.key": "value"}'
+}
+
+@test "the parked init holds no directory of the host and is not dumpable" {
+	config_edit 'c["process"]["args"] = ["sleep", "100"]'
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
+	local pid
+	pid=$(state_field "$CID" pid)
+	# /proc/PID of a non-dumpable process belongs to root, not to the process's own uid
+	[ "$(stat -c %U "/proc/$pid/fd" 2>/dev/null || echo root)" = root ]
+	local fd
+	for fd in /proc/$pid/fd/*; do
+		[ ! -d "$fd" ] || { ls -l "$fd"; return 1; }
+	done
+	# not dumpable: its /proc files belong to root whoever it runs as, and ptrace is refused
+	[ "$(stat -c %u "/proc/$pid/status")" = 0 ]
+}
