@@ -13,8 +13,44 @@
 
 static int encode_object(yajl_gen g, const struct pf_type *type, const void *obj);
 
+/* yajl's own check (yajl_gen_validate_utf8) lets overlong forms ("\xc0\xaf" for '/'), UTF-16
+ * surrogates and code points above U+10FFFF through; other parsers would read those differently. */
+bool pf_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned char c = *p++;
+		uint32_t cp, min;
+		int more;
+
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			more = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			more = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			more = 3;
+		else
+			return false;
+		cp = c & (0x3fu >> more);
+		min = more == 1 ? 0x80 : more == 2 ? 0x800 : 0x10000;
+		for (; more; more--, p++) {
+			if ((*p & 0xc0) != 0x80)     /* also stops at the terminating NUL */
+				return false;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
 static int gen_string(yajl_gen g, const char *s)
 {
+	if (!pf_utf8_valid(s))
+		return -1;
 	return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0 : -1;
 }
 
@@ -138,11 +174,13 @@ int pf_json_encode(const struct pf_type *type, const void *obj, char **out, size
 		pf_fail(err, EINVAL, "encode %s: a string is not valid UTF-8", type->name);
 	} else if (yajl_gen_get_buf(g, &text, &n) == yajl_gen_status_ok &&
 		   (*out = malloc(n + 2))) {
+		/* beautified yajl output already ends in a newline; one is enough */
 		memcpy(*out, text, n);
-		(*out)[n] = '\n';
-		(*out)[n + 1] = '\0';
+		if (n == 0 || text[n - 1] != '\n')
+			(*out)[n++] = '\n';
+		(*out)[n] = '\0';
 		if (len)
-			*len = n + 1;
+			*len = n;
 		rc = 0;
 	} else {
 		pf_fail(err, ENOMEM, "encode %s: out of memory", type->name);

@@ -23,6 +23,9 @@ int pf_json_decode(const struct pf_type *type, const char *buf, size_t len, cons
 int pf_json_encode(const struct pf_type *type, const void *obj, char **out, size_t *len,
 		   struct pf_error *err);
 
+/* True when s is well-formed UTF-8 (RFC 3629), the only text JSON may carry. */
+bool pf_utf8_valid(const char *s);
+
 /* Reads a whole file (at most PF_JSON_MAX_SIZE bytes), NUL-terminated. */
 int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err);
 /* Writes a file atomically: a temporary file in the same directory, fsync'ed, then renamed.
