@@ -225,6 +225,9 @@ static int run_container(struct pf_launch *l, const struct run_opts *o, int sfd,
 
 	if (create_container(l, err) < 0)
 		return -1;
+	/* before start, so the process sees the right size from its first instruction */
+	if (l->console_master >= 0 && !l->opts.console_socket)
+		pf_console_copy_winsize(l->console_master);
 	if (pf_container_start(&l->store, l->rec, err) < 0) {
 		pf_launch_abort(l);
 		return pf_error_prefix(err, "run %s", l->id);

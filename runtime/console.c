@@ -103,7 +103,7 @@ static int copy_once(int from, int to)
 	return 0;
 }
 
-static void sync_winsize(int master)
+void pf_console_copy_winsize(int master)
 {
 	struct winsize ws;
 
@@ -121,7 +121,7 @@ int pf_console_proxy(int master, int signal_fd, pid_t init, int *status, struct 
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-		sync_winsize(master);
+		pf_console_copy_winsize(master);
 	}
 	while (!done) {
 		struct pollfd p[3] = { { master, POLLIN, 0 }, { signal_fd, POLLIN, 0 },
@@ -140,7 +140,7 @@ int pf_console_proxy(int master, int signal_fd, pid_t init, int *status, struct 
 
 			if (read(signal_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGWINCH && tty)
-					sync_winsize(master);
+					pf_console_copy_winsize(master);
 				else if (si.ssi_signo != SIGCHLD)
 					kill(init, (int)si.ssi_signo);
 				else if (waitpid(init, status, WNOHANG) == init)

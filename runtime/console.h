@@ -17,6 +17,8 @@ int pf_console_create(const struct pf_console_size *size, int *master, int *slav
 int pf_console_become_controlling(int slave, struct pf_error *err);
 /* Parent: sends the master over the AF_UNIX socket at path (SCM_RIGHTS), as runc does. */
 int pf_console_send(const char *path, int master, struct pf_error *err);
+/* Parent: gives the pty the size of our stdin's terminal, if stdin is one. */
+void pf_console_copy_winsize(int master);
 /* Parent, foreground run: copies stdin to the master and the master to stdout until the
  * master closes; stdin (if a tty) is in raw mode meanwhile and its size follows SIGWINCH.
  * Returns when the pty is done; signals are the caller's. */

@@ -21,6 +21,7 @@
 #include "bundle/validate.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
+#include "runtime/log.h"
 #include "runtime/proc.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -108,10 +109,20 @@ static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 {
 	_cleanup_free_ char *rel = NULL;
 
-	if (pf_cgroup_path(l->spec->linux_ ? l->spec->linux_->cgroups_path : NULL, l->id, &rel,
-			   err) < 0 ||
-	    pf_cgroup_create(rel, &l->cg, err) < 0)
+	const char *asked = l->spec->linux_ ? l->spec->linux_->cgroups_path : NULL;
+
+	if (pf_cgroup_path(asked, l->id, &rel, err) < 0)
 		return -1;
+	if (pf_cgroup_create(rel, &l->cg, err) < 0) {
+		/* like runc, an unprivileged user without a delegated cgroup goes without one,
+		 * unless the config asked for a path */
+		bool denied = err->err == EACCES || err->err == EPERM || err->err == EROFS;
+
+		if (geteuid() == 0 || asked || !denied)
+			return -1;
+		pf_log_debug("no cgroup: %s", err->msg);
+		return pf_store_save(&l->store, l->rec, err);
+	}
 	/* recorded before any process exists, so a crash from here on can be cleaned up */
 	for (size_t i = 0; i < l->cg.dirs.n; i++)
 		if (pf_strv_push(&l->rec->cgroup_dirs, l->cg.dirs.v[i]) < 0)
