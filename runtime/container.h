@@ -39,7 +39,7 @@ struct pf_launch {
 	const char *id;
 	struct pf_create_opts opts;
 	char *bundle;                 /* absolute */
-	struct pf_spec *spec;
+	struct pf_spec *spec;         /* set beforehand by pflask; else read from the bundle */
 	struct pf_ns_plan ns;
 	struct pf_mount_plan mounts;
 	struct pf_exec_plan exec;
@@ -64,6 +64,18 @@ int pf_launch_spawn(struct pf_launch *l, struct pf_error *err);
 /* Undoes what prepare and a failed spawn made. */
 void pf_launch_abort(struct pf_launch *l);
 void pf_launch_clear(struct pf_launch *l);
+
+struct pf_run_opts {
+	bool detach;     /* return once the process runs */
+	bool keep;       /* do not delete the container when it stops */
+};
+
+/* create: on return the container is created and its state saved; on failure nothing of it
+ * is left and err says "create ID: ..." (or "run ID: ..."). */
+int pf_create_container(struct pf_launch *l, struct pf_error *err);
+/* run: create, start and (in the foreground) wait, forwarding signals or proxying the pty,
+ * then delete unless keep. Returns the process's exit status (128+N for signal N). */
+int pf_run_container(struct pf_launch *l, const struct pf_run_opts *o, struct pf_error *err);
 
 /* Child side (init.c): never returns on success. */
 void pf_init_main(struct pf_launch *l) __attribute__((noreturn));

@@ -26,6 +26,8 @@
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
 
+/* The bundle's config.json, or (from the pflask front end) a spec already in memory, whose text
+ * is what the state directory keeps. */
 static int load_config(struct pf_launch *l, char **text, struct pf_error *err)
 {
 	char path[PATH_MAX];
@@ -36,12 +38,17 @@ static int load_config(struct pf_launch *l, char **text, struct pf_error *err)
 	l->bundle = realpath(l->opts.bundle, NULL);
 	if (!l->bundle)
 		return pf_fail_errno(err, errno, "bundle %s", l->opts.bundle);
-	snprintf(path, sizeof(path), "%s/config.json", l->bundle);
-	if (pf_file_read(path, text, &len, err) < 0)
-		return -1;
-	l->spec = pf_spec_parse(*text, len, "config.json", err);
-	if (!l->spec)
-		return -1;
+	if (l->spec) {
+		if (pf_spec_emit(l->spec, text, &len, err) < 0)
+			return -1;
+	} else {
+		snprintf(path, sizeof(path), "%s/config.json", l->bundle);
+		if (pf_file_read(path, text, &len, err) < 0)
+			return -1;
+		l->spec = pf_spec_parse(*text, len, "config.json", err);
+		if (!l->spec)
+			return -1;
+	}
 	found = pf_spec_validate(l->spec, &problems);
 	if (found != 0) {
 		pf_fail(err, EINVAL, "%s", found > 0 ? problems.v[0] : "validate: out of memory");
