@@ -30,7 +30,6 @@
  * is what the state directory keeps. */
 static int load_config(struct pf_launch *l, char **text, struct pf_error *err)
 {
-	char path[PATH_MAX];
 	pf_strv problems = { 0 };
 	size_t len;
 	int found;
@@ -42,6 +41,8 @@ static int load_config(struct pf_launch *l, char **text, struct pf_error *err)
 		if (pf_spec_emit(l->spec, text, &len, err) < 0)
 			return -1;
 	} else {
+		char path[PATH_MAX];
+
 		snprintf(path, sizeof(path), "%s/config.json", l->bundle);
 		if (pf_file_read(path, text, &len, err) < 0)
 			return -1;
