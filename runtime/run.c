@@ -6,21 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bundle/json.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
-
-static int write_pid_file(const char *path, pid_t pid, struct pf_error *err)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	return pf_file_write(path, buf, (size_t)n, 0644, false, err);
-}
+#include "runtime/foreground.h"
 
 static int create_steps(struct pf_launch *l, struct pf_error *err)
 {
@@ -32,7 +23,7 @@ static int create_steps(struct pf_launch *l, struct pf_error *err)
 		return pf_fail_errno(err, ENOMEM, "state");
 	if (pf_store_save(&l->store, l->rec, err) < 0)
 		return -1;
-	if (l->opts.pid_file && write_pid_file(l->opts.pid_file, l->pid, err) < 0)
+	if (l->opts.pid_file && pf_write_pid_file(l->opts.pid_file, l->pid, err) < 0)
 		return -1;
 	if (l->console_master >= 0 && l->opts.console_socket &&
 	    pf_console_send(l->opts.console_socket, l->console_master, err) < 0)
@@ -48,51 +39,6 @@ int pf_create_container(struct pf_launch *l, struct pf_error *err)
 		return 0;
 	pf_launch_abort(l);
 	return pf_error_prefix(err, "%s %s", l->foreground ? "run" : "create", l->id);
-}
-
-static int exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
-}
-
-static int signal_fd_for_forwarding(sigset_t *old)
-{
-	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
-					 SIGWINCH, SIGCHLD, SIGCONT, SIGALRM, SIGPIPE };
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &set, old);
-	return signalfd(-1, &set, SFD_CLOEXEC);
-}
-
-/* Reaps everything (we are a subreaper) until init is gone; forwards the rest to init. */
-static int wait_foreground(pid_t init, int sfd, int *status)
-{
-	for (;;) {
-		struct signalfd_siginfo si;
-		pid_t pid;
-		int st;
-
-		while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
-			if (pid == init) {
-				*status = st;
-				return 0;
-			}
-		if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
-			kill(init, (int)si.ssi_signo);
-	}
 }
 
 static int finish_run(struct pf_launch *l, const struct pf_run_opts *o, struct pf_error *err)
@@ -130,15 +76,12 @@ static int run_container(struct pf_launch *l, const struct pf_run_opts *o, int s
 	pf_store_close(&l->store);
 	if (o->detach)
 		return 0;
-	if (l->console_master >= 0 && !l->opts.console_socket) {
-		if (pf_console_proxy(l->console_master, sfd, l->pid, &status, err) < 0)
-			return -1;
-	} else if (wait_foreground(l->pid, sfd, &status) < 0) {
-		return pf_fail_errno(err, errno, "run %s: wait", l->id);
-	}
+	if (pf_wait_foreground(l->pid, l->opts.console_socket ? -1 : l->console_master, sfd,
+			       &status, err) < 0)
+		return pf_error_prefix(err, "run %s", l->id);
 	if (finish_run(l, o, err) < 0)
 		return pf_error_prefix(err, "run %s: delete", l->id);
-	return exit_code(status);
+	return pf_exit_code(status);
 }
 
 int pf_run_container(struct pf_launch *l, const struct pf_run_opts *o, struct pf_error *err)
@@ -150,11 +93,9 @@ int pf_run_container(struct pf_launch *l, const struct pf_run_opts *o, struct pf
 	/* orphans of the container (and init itself, after a double fork) come back to us */
 	if (!o->detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
-	sfd = o->detach ? -1 : signal_fd_for_forwarding(&old);
+	sfd = o->detach ? -1 : pf_signals_capture(&old);
 	rc = run_container(l, o, sfd, err);
-	if (sfd >= 0) {
-		close(sfd);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	}
+	if (!o->detach)
+		pf_signals_release(sfd, &old);
 	return rc;
 }
