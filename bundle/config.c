@@ -108,3 +108,25 @@ struct pf_spec *pf_spec_new(void)
 	}
 	return spec;
 }
+
+struct pf_process *pf_process_parse(const char *buf, size_t len, const char *name,
+				    struct pf_error *err)
+{
+	struct pf_process *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		pf_fail_errno(err, ENOMEM, "%s", name);
+		return NULL;
+	}
+	if (pf_json_decode(&pf_process_type, buf, len, name, p, err) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void pf_process_free(struct pf_process *p)
+{
+	if (p)
+		pf_obj_free(&pf_process_type, p);
+}

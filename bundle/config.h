@@ -23,6 +23,11 @@ void pf_spec_free(struct pf_spec *spec);
 /* An empty spec with ociVersion set, for builders (defaults, the pflask front end). */
 struct pf_spec *pf_spec_new(void);
 
+/* A process object alone (exec --process FILE), checked like config.json's "process". */
+struct pf_process *pf_process_parse(const char *buf, size_t len, const char *name,
+				    struct pf_error *err);
+void pf_process_free(struct pf_process *p);
+
 /* "1.x.y" with any minor (and the pre-1.0 drafts "0.x.y"), an optional "-suffix" or "+suffix" */
 bool pf_oci_version_supported(const char *v);
 

@@ -68,8 +68,8 @@ static int fork_into_pid_namespace(struct init_state *s, struct pf_error *err)
 			pf_sync_send_error(s->sock, err);
 		_exit(0);
 	}
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return pf_fail_errno(err, errno, "prctl PDEATHSIG");
+	/* no PDEATHSIG here: our parent exits at once. If create dies, the sync socket reaches
+	 * EOF and init stops at its next step; the cgroup holds whatever is left. */
 	return 0;
 }
 

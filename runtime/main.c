@@ -23,6 +23,10 @@ static const struct pf_verb verbs[] = {
 	  "[--all|-a] ID [SIGNAL]", pf_cmd_kill },
 	{ "delete", "delete a stopped container (any, with --force)", "[--force|-f] ID",
 	  pf_cmd_delete },
+	{ "exec", "run a new process in a running container",
+	  "[--process FILE] [--tty|-t] [--console-socket S] [--detach|-d] [--pid-file F]\n"
+	  "       [--cwd DIR] [--env|-e N=V]... [--user|-u UID[:GID]] [--cap CAP]... [--no-new-privs]\n"
+	  "       [--preserve-fds N] ID [COMMAND [ARG...]]", pf_cmd_exec },
 	{ "spec", "write a default config.json into the bundle",
 	  "[--bundle|-b DIR] [--rootless]", pf_cmd_spec },
 	{ "validate", "check a bundle's config.json; one line per problem",
