@@ -12,6 +12,7 @@
 
 #include "bundle/cleanup.h"
 #include "bundle/config.h"
+#include "runtime/freezer.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/proc.h"
@@ -45,7 +46,11 @@ enum pf_status pf_container_status(const struct pf_store *s, const struct pf_rec
 		return PF_STOPPED;
 	if (faccessat(s->fd, PF_EXEC_FIFO, F_OK, 0) == 0)
 		return PF_CREATED;
-	return PF_RUNNING;
+	{
+		struct pf_cgroup cg = { r->cgroup_dirs, r->cgroup_created };
+
+		return pf_freezer_frozen(&cg) ? PF_PAUSED : PF_RUNNING;
+	}
 }
 
 int pf_state_json(const struct pf_record *r, const char *status, char **out,
@@ -140,6 +145,9 @@ int pf_container_destroy(struct pf_store *s, struct pf_record *r, struct pf_erro
 	record_cgroup(r, &cg);
 	if (pf_container_init_alive(r)) {
 		kill((pid_t)r->state->pid.v, SIGKILL);
+		/* a frozen task takes its SIGKILL only once thawed */
+		if (pf_freezer_frozen(&cg))
+			pf_freezer_set(&cg, false, err);
 		if (wait_init_gone(r) < 0)
 			return pf_fail(err, ETIMEDOUT, "init %lld did not die",
 				       (long long)r->state->pid.v);

@@ -27,6 +27,11 @@ static const struct pf_verb verbs[] = {
 	  "[--process FILE] [--tty|-t] [--console-socket S] [--detach|-d] [--pid-file F]\n"
 	  "       [--cwd DIR] [--env|-e N=V]... [--user|-u UID[:GID]] [--cap CAP]... [--no-new-privs]\n"
 	  "       [--preserve-fds N] ID [COMMAND [ARG...]]", pf_cmd_exec },
+	{ "ps", "list the processes of a container", "[--format table|json] ID [PS OPTIONS]",
+	  pf_cmd_ps },
+	{ "pause", "freeze every process of a container", "ID", pf_cmd_pause },
+	{ "resume", "thaw a paused container", "ID", pf_cmd_resume },
+	{ "features", "print what this runtime implements (features.json)", "", pf_cmd_features },
 	{ "spec", "write a default config.json into the bundle",
 	  "[--bundle|-b DIR] [--rootless]", pf_cmd_spec },
 	{ "validate", "check a bundle's config.json; one line per problem",
