@@ -208,13 +208,13 @@ static int load(const struct pf_globals *g, const char *id, struct exec_ctx *x,
 		struct pf_error *err)
 {
 	struct pf_store s = { NULL, -1 };
-	enum pf_status st;
 	int rc = -1;
 
 	if (pf_store_open(g->root, id, &s, err) < 0)
 		return -1;
 	if (pf_store_load(&s, &x->rec, err) == 0 && (x->spec = pf_spec_load(s.dir, err))) {
-		st = pf_container_status(&s, x->rec);
+		enum pf_status st = pf_container_status(&s, x->rec);
+
 		if (st == PF_CREATED || st == PF_RUNNING)
 			rc = 0;
 		else
