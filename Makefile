@@ -34,7 +34,7 @@ ZSHCOMPDIR  := $(PREFIX)/share/zsh/vendor-completions
 DEPS_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libyajl-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libcmocka-dev \
 	bats busybox-static python3-jsonschema iproute2 runc crun uidmap \
-	cppcheck valgrind
+	cppcheck valgrind podman containerd golang-github-containers-common
 
 PKGS := yajl libseccomp libnl-3.0 libnl-route-3.0
 
