@@ -40,6 +40,7 @@ int pf_cmd_pause(const struct pf_globals *g, int argc, char **argv, struct pf_er
 int pf_cmd_resume(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_ps(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_features(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_events(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_exec(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 
 /* True (and prints the verb's usage) when argv holds -h/--help before any operand. */

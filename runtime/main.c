@@ -31,6 +31,8 @@ static const struct pf_verb verbs[] = {
 	  pf_cmd_ps },
 	{ "pause", "freeze every process of a container", "ID", pf_cmd_pause },
 	{ "resume", "thaw a paused container", "ID", pf_cmd_resume },
+	{ "events", "print resource usage as JSON lines (once with --stats)",
+	  "[--stats] [--interval SECONDS] ID", pf_cmd_events },
 	{ "features", "print what this runtime implements (features.json)", "", pf_cmd_features },
 	{ "spec", "write a default config.json into the bundle",
 	  "[--bundle|-b DIR] [--rootless]", pf_cmd_spec },

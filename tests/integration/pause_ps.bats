@@ -72,3 +72,16 @@ last = int(open("/proc/sys/kernel/cap_last_cap").read())
 assert len(f["linux"]["capabilities"]) == last + 1
 PY
 }
+
+@test "events --stats prints one JSON object with cpu, memory and pids" {
+	ctr_bundle sleep 100
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
+	run rt events --stats "$CID"
+	[ "$status" -eq 0 ]
+	echo "$output" | /usr/bin/python3 -c 'import json,sys; e=json.loads(sys.stdin.read()); assert e["type"]=="stats" and e["id"]==sys.argv[1] and e["data"]["pids"]["current"]>=1 and e["data"]["memory"]["usage"]["usage"]>0, e' "$CID"
+	rt kill "$CID" KILL
+	for _ in $(seq 50); do [ "$(state_field "$CID" status)" = stopped ] && break; sleep 0.1; done
+	run rt events --stats "$CID"
+	[ "$status" -eq 1 ]
+	[[ $output == *"container not running"* ]]
+}
