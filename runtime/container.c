@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,27 @@ static int wait_init_gone(const struct pf_record *r)
 	return -1;
 }
 
+/* poststart hooks run after the process has been executed: init is a copy of this runtime
+ * until its execve, so its /proc/PID/exe stops being ours then (or it is gone). */
+static void wait_for_exec(pid_t pid)
+{
+	char self[PATH_MAX], path[64], exe[PATH_MAX];
+	struct timespec pause = { 0, 1000000 };
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return;
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	for (int i = 0; i < 10000; i++) {
+		ssize_t m = readlink(path, exe, sizeof(exe) - 1);
+
+		if (m < 0 || (size_t)m != (size_t)n || memcmp(exe, self, (size_t)n) != 0)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error *err)
 {
 	_cleanup_spec_ struct pf_spec *spec = NULL;
@@ -106,6 +128,7 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error 
 	if (!spec)
 		return -1;
 	if (spec->hooks && spec->hooks->poststart.n) {
+		wait_for_exec((pid_t)r->state->pid.v);
 		if (pf_state_json(r, "running", &state, err) < 0)
 			return -1;
 		if (pf_hooks_run(&spec->hooks->poststart, "poststart", state, err) < 0) {
