@@ -42,6 +42,8 @@ int pf_cmd_ps(const struct pf_globals *g, int argc, char **argv, struct pf_error
 int pf_cmd_features(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_events(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_exec(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+/* netif (runtime/cmd_netif.c): network interfaces in a container, as a createRuntime hook */
+int pf_cmd_netif(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 
 /* True (and prints the verb's usage) when argv holds -h/--help before any operand. */
 bool pf_wants_help(const struct pf_verb *verb, int argc, char **argv);

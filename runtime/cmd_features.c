@@ -11,6 +11,7 @@
 #include "bundle/names.h"
 #include "bundle/reflect.h"
 #include "runtime/cli.h"
+#include "runtime/seccomp.h"
 
 /* Every option runtime/mountopts.c understands (anything else goes to the fs as data). */
 static const char *const mount_options[] = {
@@ -30,6 +31,16 @@ static int push_all(pf_strv *v, const char *const *list)
 	v->set = true;
 	for (size_t i = 0; list[i]; i++)
 		if (pf_strv_push(v, list[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Only what this libseccomp and this kernel can do. */
+static int push_if(pf_strv *v, const char *const *list, bool (*ok)(const char *))
+{
+	v->set = true;
+	for (size_t i = 0; list[i]; i++)
+		if (ok(list[i]) && pf_strv_push(v, list[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -77,9 +88,9 @@ static int fill_linux(struct pf_feat_linux *l)
 	sc->enabled = (pf_bool){ true, true };
 	if (push_all(&sc->actions, pf_seccomp_actions) < 0 ||
 	    push_all(&sc->operators, pf_seccomp_operators) < 0 ||
-	    push_all(&sc->archs, pf_seccomp_archs) < 0 ||
 	    push_all(&sc->known_flags, pf_seccomp_flags) < 0 ||
-	    push_all(&sc->supported_flags, pf_seccomp_flags) < 0)
+	    push_if(&sc->archs, pf_seccomp_archs, pf_seccomp_arch_known) < 0 ||
+	    push_if(&sc->supported_flags, pf_seccomp_flags, pf_seccomp_flag_supported) < 0)
 		return -1;
 	l->apparmor = enabled(false);
 	l->selinux = enabled(false);

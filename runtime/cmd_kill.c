@@ -8,6 +8,7 @@
 #include "bundle/names.h"
 #include "runtime/cli.h"
 #include "runtime/container.h"
+#include "runtime/owner.h"
 
 int pf_cmd_kill(const struct pf_globals *g, int argc, char **argv, struct pf_error *err)
 {
@@ -48,6 +49,17 @@ int pf_cmd_kill(const struct pf_globals *g, int argc, char **argv, struct pf_err
 	return rc;
 }
 
+/* A pflask container: its supervisor's directory goes too, if that pflask is dead. */
+static int reap_owner(const char *root, const char *id, struct pf_error *err)
+{
+	struct pf_error mine = { 0 };
+
+	if (pf_owner_reap(root, id, &mine) >= 0)
+		return 0;
+	*err = mine;
+	return -1;
+}
+
 int pf_cmd_delete(const struct pf_globals *g, int argc, char **argv, struct pf_error *err)
 {
 	static const struct option opts[] = {
@@ -67,8 +79,12 @@ int pf_cmd_delete(const struct pf_globals *g, int argc, char **argv, struct pf_e
 	}
 	if (optind + 1 != argc)
 		return pf_fail(err, EINVAL, "delete: expected exactly one container ID");
-	if (pf_store_open(g->root, argv[optind], &s, err) < 0)
+	if (pf_store_open(g->root, argv[optind], &s, err) < 0) {
+		/* the container is gone; what a killed pflask kept beside it may not be */
+		if (err->err == ENOENT && reap_owner(g->root, argv[optind], err) < 0)
+			return -1;
 		return force && err->err == ENOENT ? 0 : -1;
+	}
 	rc = pf_store_load(&s, &r, err);
 	/* a state file too damaged to read cannot stop a forced delete */
 	if (rc < 0 && force) {
@@ -83,5 +99,8 @@ int pf_cmd_delete(const struct pf_globals *g, int argc, char **argv, struct pf_e
 	}
 	pf_record_free(r);
 	pf_store_close(&s);
+	/* after the store's lock is released: reaping takes it again */
+	if (rc == 0)
+		rc = reap_owner(g->root, argv[optind], err);
 	return rc < 0 ? pf_error_prefix(err, "delete %s", argv[optind]) : 0;
 }

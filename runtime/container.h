@@ -14,6 +14,7 @@
 #include "runtime/mount.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/seccomp.h"
 #include "runtime/store.h"
 
 enum pf_status { PF_CREATING, PF_CREATED, PF_RUNNING, PF_PAUSED, PF_STOPPED };
@@ -43,6 +44,7 @@ struct pf_launch {
 	struct pf_ns_plan ns;
 	struct pf_mount_plan mounts;
 	struct pf_exec_plan exec;
+	struct pf_seccomp_prog seccomp; /* seccomp hook: linux.seccomp compiled (runtime/seccomp.h) */
 	struct pf_cgroup cg;
 	struct pf_store store;
 	struct pf_record *rec;
@@ -54,6 +56,7 @@ struct pf_launch {
 	bool runtime_hooks;           /* prestart or createRuntime hooks exist */
 	bool container_hooks;         /* createContainer or startContainer hooks exist */
 	bool foreground;              /* run: the runtime stays as init's parent */
+	bool tied;                    /* init dies with its parent (pflask's containers) */
 };
 
 /* Parses the bundle and makes everything the child needs; claims the state directory. */
@@ -68,6 +71,11 @@ void pf_launch_clear(struct pf_launch *l);
 struct pf_run_opts {
 	bool detach;     /* return once the process runs */
 	bool keep;       /* do not delete the container when it stops */
+	/* In the foreground with process.terminal, serves the pty master in place of the stdio
+	 * proxy (pflask --detach); as pf_console_proxy, returns once init has been waited for. */
+	int (*console)(int master, int signal_fd, pid_t init, int *status, void *arg,
+		       struct pf_error *err);
+	void *console_arg;
 };
 
 /* create: on return the container is created and its state saved; on failure nothing of it

@@ -29,6 +29,7 @@
 #include "runtime/exec_internal.h"
 #include "runtime/foreground.h"
 #include "runtime/namespaces.h"
+#include "runtime/seccomp.h"
 #include "runtime/sync.h"
 
 struct exec_ctx {
@@ -37,6 +38,7 @@ struct exec_ctx {
 	struct pf_record *rec;
 	struct pf_process *process;
 	struct pf_exec_plan plan;
+	struct pf_seccomp_prog seccomp;
 	struct pf_ns_plan ns;
 	int sync[2];
 	pid_t first, pid;
@@ -109,11 +111,16 @@ static int become_process(struct exec_ctx *x, int sock, struct pf_error *err)
 		if (pf_console_become_controlling(slave, err) < 0)
 			return -1;
 	}
-	if (pf_process_setup(&x->plan, err) < 0 ||
+	/* the container's filter binds exec'd processes too, loaded in init's order */
+	if (pf_process_prepare(&x->plan, err) < 0 ||
+	    (!x->plan.no_new_privs && pf_seccomp_apply(&x->seccomp, sock, err) < 0) ||
+	    pf_process_finalize(&x->plan, err) < 0 ||
 	    pf_find_executable(x->plan.argv[0], x->plan.envp, path, sizeof(path), err) < 0)
 		return -1;
 	if (access(path, X_OK) < 0)
 		return pf_fail_errno(err, errno, "exec %s", path);
+	if (x->plan.no_new_privs && pf_seccomp_apply(&x->seccomp, sock, err) < 0)
+		return -1;
 	if (pf_sync_send(sock, PF_MSG_READY, 0, NULL, 0, -1, err) < 0)
 		return -1;
 	return pf_process_exec(&x->plan, err);
@@ -234,6 +241,13 @@ static int prepare(struct exec_ctx *x, struct pf_error *err)
 		return -1;
 	if (pf_exec_plan_build(x->process, o->preserve_fds, x->ns.user_namespace, &x->plan, err) < 0)
 		return -1;
+	if (pf_seccomp_compile(x->spec->linux_ ? x->spec->linux_->seccomp : NULL, &x->seccomp,
+			       err) < 0)
+		return -1;
+	/* a notify listener gets one process per container, from create */
+	if (x->seccomp.notify)
+		return pf_fail(err, ENOTSUP, "a profile with SCMP_ACT_NOTIFY is not applied to exec "
+				       "yet");
 	return pf_exec_plan_set_personality(
 		&x->plan, x->spec->linux_ ? x->spec->linux_->personality : NULL, err);
 }
@@ -246,6 +260,7 @@ static void clear(struct exec_ctx *x)
 	if (x->console_master >= 0)
 		close(x->console_master);
 	pf_exec_plan_clear(&x->plan);
+	pf_seccomp_prog_clear(&x->seccomp);
 	pf_ns_plan_clear(&x->ns);
 	pf_process_free(x->process);
 	pf_spec_free(x->spec);

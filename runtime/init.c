@@ -183,16 +183,27 @@ static int init_steps(struct init_state *s, struct pf_error *err)
 		return -1;
 	if (pf_rootfs_finish(&l->mounts, s->console_slave, err) < 0)
 		return -1;
-	if (pf_process_setup(&l->exec, err) < 0)
+	if (pf_process_prepare(&l->exec, err) < 0)
+		return -1;
+	/* seccomp hook: without no_new_privs loading needs CAP_SYS_ADMIN, which finalize drops */
+	if (!l->exec.no_new_privs && pf_seccomp_apply(&l->seccomp, s->sock, err) < 0)
+		return -1;
+	if (pf_process_finalize(&l->exec, err) < 0)
 		return -1;
 	/* a missing program fails create, as with runc, not start */
 	if (pf_find_executable(l->exec.argv[0], l->exec.envp, path, sizeof(path), err) < 0)
 		return -1;
 	if (access(path, X_OK) < 0)
 		return pf_fail_errno(err, errno, "exec %s", path);
-	/* once parked, the create process exits: that must not kill us */
-	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+	/* once parked, the create process exits: that must not kill us. A tied init (pflask's)
+	 * dies with the process that runs it; set only now, as a change of credentials clears
+	 * it. Should that parent be gone already, sending READY below fails. */
+	if (prctl(PR_SET_PDEATHSIG, l->tied && !l->ns.fork_after ? SIGKILL : 0) < 0)
 		return pf_fail_errno(err, errno, "prctl PDEATHSIG");
+	/* seccomp hook: with no_new_privs as late as the sync socket allows, so the filter sees
+	 * few of our own syscalls; a filter that cannot load still fails create */
+	if (l->exec.no_new_privs && pf_seccomp_apply(&l->seccomp, s->sock, err) < 0)
+		return -1;
 	if (wait_for_start(s, err) < 0)
 		_exit(1);
 	if (h && pf_hooks_run(&h->start_container, "startContainer", s->hook_state, err) < 0)

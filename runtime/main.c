@@ -9,6 +9,7 @@
 #include "bundle/config.h"
 #include "runtime/cli.h"
 #include "runtime/log.h"
+#include "runtime/store.h"
 
 static const struct pf_verb verbs[] = {
 	{ "create", "create a container from a bundle; its process waits for start",
@@ -38,6 +39,13 @@ static const struct pf_verb verbs[] = {
 	  "[--bundle|-b DIR] [--rootless]", pf_cmd_spec },
 	{ "validate", "check a bundle's config.json; one line per problem",
 	  "[--bundle|-b DIR]", pf_cmd_validate },
+	/* netif (runtime/cmd_netif.c) */
+	{ "netif", "make network interfaces in a container (as an OCI createRuntime hook)",
+	  "[--pid PID] lo | veth:OUTSIDE:INSIDE | macvlan:MASTER:NAME | ipvlan:MASTER:NAME...\n"
+	  "       The container's process is the pid of the state JSON on stdin, or --pid.\n"
+	  "       lo: set lo up. veth: a pair, OUTSIDE up on the host, INSIDE in the container.\n"
+	  "       macvlan, ipvlan: a link on the host's MASTER, made in the container as NAME.\n"
+	  "       Links in the container are left down, without addresses.", pf_cmd_netif },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -80,17 +88,6 @@ static void print_usage(FILE *out)
 static void print_version(void)
 {
 	printf("pflask-runtime version %s\nspec: %s\n", PF_RUNTIME_VERSION, PF_OCI_VERSION);
-}
-
-static const char *default_root(void)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	static char buf[4096];
-
-	if (geteuid() == 0 || !xdg || !*xdg)
-		return "/run/pflask";
-	snprintf(buf, sizeof(buf), "%s/pflask", xdg);
-	return buf;
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS };
@@ -146,7 +143,7 @@ static int parse_globals(int argc, char **argv, struct pf_globals *g, struct pf_
 
 int main(int argc, char **argv)
 {
-	struct pf_globals g = { .root = default_root() };
+	struct pf_globals g = { .root = pf_store_default_root() };
 	struct pf_error err = { 0 };
 	const struct pf_verb *verb;
 	int at, rc;

@@ -16,6 +16,9 @@
 #include "bundle/cleanup.h"
 #include "runtime/mount_internal.h"
 
+/* procfs's root directory inode */
+#define PROC_ROOT_INO 1
+
 int pf_attach_tree(int tree, int target)
 {
 	return move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
@@ -139,9 +142,14 @@ static int check_special_dest(int root_fd, const struct pf_mount_op *op, struct 
 static int check_proc_target(const struct pf_mount_op *op, int target, struct pf_error *err)
 {
 	struct statfs st;
+	struct stat sb;
 
-	if (fstatfs(target, &st) < 0)
+	if (fstatfs(target, &st) < 0 || fstat(target, &sb) < 0)
 		return pf_fail_errno(err, errno, "statfs %s", op->dest);
+	/* the host's / as the rootfs brings the host's procfs: /proc is its root, as it should */
+	if (st.f_type == PROC_SUPER_MAGIC && strcmp(op->dest, "/proc") == 0 &&
+	    sb.st_ino == PROC_ROOT_INO)
+		return 0;
 	if (st.f_type == PROC_SUPER_MAGIC && strncmp(op->dest, "/proc/", 6) != 0)
 		return pf_fail(err, EINVAL, "%s resolves to a place inside /proc", op->dest);
 	return 0;

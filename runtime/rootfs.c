@@ -16,6 +16,14 @@
 #include "bundle/cleanup.h"
 #include "runtime/mount_internal.h"
 
+/* The host's own / as the rootfs (pflask without --chroot) is already in place: the mount
+ * namespace is a copy of the host's. It can be neither bound onto itself (a lookup of "/"
+ * stops at the root, under the new mount) nor pivoted into (pivot_root: EBUSY). */
+static bool rootfs_is_host_root(const struct pf_mount_plan *plan)
+{
+	return strcmp(plan->rootfs, "/") == 0;
+}
+
 int pf_rootfs_prepare(const struct pf_mount_plan *plan, struct pf_error *err)
 {
 	/* Nothing we mount may reach the host: a shared / would carry every mount back to its
@@ -28,7 +36,8 @@ int pf_rootfs_prepare(const struct pf_mount_plan *plan, struct pf_error *err)
 	if (mount(NULL, "/", NULL, first, NULL) < 0)
 		return pf_fail_errno(err, errno, "make / %s", first & MS_PRIVATE ? "private" : "slave");
 	/* pivot_root needs the new root to be a mount point */
-	if (mount(plan->rootfs, plan->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (!rootfs_is_host_root(plan) &&
+	    mount(plan->rootfs, plan->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return pf_fail_errno(err, errno, "bind the rootfs %s on itself", plan->rootfs);
 	root = open(plan->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
@@ -76,6 +85,8 @@ static int move_root(const struct pf_mount_plan *plan, struct pf_error *err)
 
 int pf_rootfs_pivot(const struct pf_mount_plan *plan, struct pf_error *err)
 {
+	if (rootfs_is_host_root(plan))
+		return chdir("/") < 0 ? pf_fail_errno(err, errno, "chdir to /") : 0;
 	return plan->no_pivot ? move_root(plan, err) : pivot(plan, err);
 }
 

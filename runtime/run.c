@@ -61,7 +61,7 @@ static int finish_run(struct pf_launch *l, const struct pf_run_opts *o, struct p
 static int run_container(struct pf_launch *l, const struct pf_run_opts *o, int sfd,
 			 struct pf_error *err)
 {
-	int status = 0;
+	int status = 0, rc;
 
 	if (pf_create_container(l, err) < 0)
 		return -1;
@@ -76,8 +76,12 @@ static int run_container(struct pf_launch *l, const struct pf_run_opts *o, int s
 	pf_store_close(&l->store);
 	if (o->detach)
 		return 0;
-	if (pf_wait_foreground(l->pid, l->opts.console_socket ? -1 : l->console_master, sfd,
-			       &status, err) < 0)
+	if (o->console && l->console_master >= 0 && !l->opts.console_socket)
+		rc = o->console(l->console_master, sfd, l->pid, &status, o->console_arg, err);
+	else
+		rc = pf_wait_foreground(l->pid, l->opts.console_socket ? -1 : l->console_master,
+					sfd, &status, err);
+	if (rc < 0)
 		return pf_error_prefix(err, "run %s", l->id);
 	if (finish_run(l, o, err) < 0)
 		return pf_error_prefix(err, "run %s: delete", l->id);

@@ -22,6 +22,7 @@
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
+#include "runtime/netif.h"
 #include "runtime/proc.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -173,6 +174,10 @@ int pf_launch_prepare(struct pf_launch *l, struct pf_error *err)
 					 l->spec->linux_ ? l->spec->linux_->personality : NULL,
 					 err) < 0)
 		return -1;
+	/* seccomp hook: libseccomp runs here, init only loads the BPF */
+	if (pf_seccomp_compile(l->spec->linux_ ? l->spec->linux_->seccomp : NULL, &l->seccomp,
+			       err) < 0)
+		return -1;
 	/* trees with their own mappings are made here and inherited by init; mappings to the
 	 * container's own user namespace would need its fd sent to init, which is not done yet */
 	if (pf_mount_plan_open_idmaps(&l->mounts, -1, err) < 0)
@@ -193,6 +198,9 @@ static int parent_ready(struct pf_launch *l, struct pf_error *err)
 	    pf_userns_write_maps(l->first_child, l->spec->linux_, err) < 0)
 		return -1;
 	if (pf_cgroup_add_pid(&l->cg, l->first_child, err) < 0)
+		return -1;
+	/* linux.netDevices (runtime/netif.c): moved while init still waits, all or nothing */
+	if (pf_netdevices_apply(l->first_child, &l->ns, l->spec->linux_, err) < 0)
 		return -1;
 	/* in-container hooks read the state on stdin; the child cannot render it itself */
 	if (l->container_hooks && pf_state_json(l->rec, "creating", &state, err) < 0)
@@ -276,6 +284,9 @@ static int drive_child(struct pf_launch *l, struct pf_error *err)
 		m.fd = -1;
 		pf_msg_clear(&m);
 	}
+	/* seccomp hook: the NOTIFY listener fd, on to the agent */
+	if (l->seccomp.notify && pf_seccomp_forward_fd(l, err) < 0)
+		return -1;
 	if (pf_sync_expect(l->sync[0], PF_MSG_READY, &m, err) < 0)
 		return -1;
 	pf_msg_clear(&m);
@@ -345,6 +356,7 @@ void pf_launch_clear(struct pf_launch *l)
 	pf_ns_plan_clear(&l->ns);
 	pf_mount_plan_clear(&l->mounts);
 	pf_exec_plan_clear(&l->exec);
+	pf_seccomp_prog_clear(&l->seccomp);  /* seccomp hook */
 	pf_cgroup_clear(&l->cg);
 	pf_record_free(l->rec);
 	pf_spec_free(l->spec);

@@ -18,6 +18,17 @@
 
 #define ID_MAX 1024
 
+const char *pf_store_default_root(void)
+{
+	static char buf[PATH_MAX];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0 || !xdg || !*xdg)
+		return "/run/pflask";
+	snprintf(buf, sizeof(buf), "%s/pflask", xdg);
+	return buf;
+}
+
 int pf_store_check_id(const char *id, struct pf_error *err)
 {
 	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -18,6 +18,9 @@ struct pf_store {
 	int fd;         /* the directory, locked */
 };
 
+/* The state root when none is given: /run/pflask for root, else $XDG_RUNTIME_DIR/pflask (when
+ * set). Shared by pflask-runtime and the pflask front end, whose containers are the runtime's. */
+const char *pf_store_default_root(void);
 /* IDs are what runc allows: letters, digits, "_", "+", "-", "." but not "." or "..". */
 int pf_store_check_id(const char *id, struct pf_error *err);
 /* Creates ROOT/ID with the record, the config text and the exec fifo; fails with

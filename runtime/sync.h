@@ -15,7 +15,11 @@
  *                                                              only with prestart/createRuntime
  *   6     P -> C     PF_MSG_HOOKS_DONE    -                    reply to 5, hooks succeeded
  *   7     C -> P     PF_MSG_CONSOLE       pty master (fd)      only with process.terminal
- *   8     C -> P     PF_MSG_READY         -                    parked just before execve
+ *   8     C -> P     PF_MSG_SECCOMP_FD    listener fd (fd)     only when linux.seccomp uses
+ *                                                              SCMP_ACT_NOTIFY: the filter is
+ *                                                              loaded; P sends the fd to the
+ *                                                              agent at listenerPath, no reply
+ *   9     C -> P     PF_MSG_READY         -                    parked just before execve
  *   any   C -> P     PF_MSG_ERROR         message, errno       C failed and exits
  */
 #ifndef PF_SYNC_H
@@ -34,6 +38,7 @@ enum pf_msg_type {
 	PF_MSG_MOUNTS_READY,
 	PF_MSG_HOOKS_DONE,
 	PF_MSG_CONSOLE,
+	PF_MSG_SECCOMP_FD,
 	PF_MSG_READY,
 	PF_MSG_ERROR,
 };

@@ -96,3 +96,13 @@ teardown() {
 	[ "${lines[0]}" = 0 ]
 	[[ ${lines[1]} =~ ^\ +0\ +100000\ +65536$ ]]
 }
+
+@test "exec'd processes get the container's seccomp filter" {
+	rt delete --force "$CID"
+	config_edit 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
+	run rt exec "$CID" sh -c 'grep Seccomp: /proc/self/status; mkdir /dev/shm/x 2>/dev/null || echo refused'
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == *"Seccomp:	2"* ]]
+	[ "${lines[1]}" = refused ]
+}

@@ -129,12 +129,12 @@ pm() {
 }
 
 @test "podman --security-opt seccomp with the default profile" {
-	"$RUNTIME" features | grep -q '"pflask.seccomp"' || skip "this build loads no seccomp filter yet"
 	[[ -f /usr/share/containers/seccomp.json ]] || skip "no /usr/share/containers/seccomp.json (containers-common)"
-	run pm run --rm "${U[@]}" --security-opt seccomp=/usr/share/containers/seccomp.json "$IMG" sh -c 'grep Seccomp: /proc/self/status; unshare -U true 2>&1 || echo refused'
+	# chroot(2) is allowed by the profile only to holders of CAP_SYS_CHROOT, which we drop
+	run pm run --rm "${U[@]}" --cap-drop CAP_SYS_CHROOT --security-opt seccomp=/usr/share/containers/seccomp.json "$IMG" sh -c 'grep Seccomp: /proc/self/status; chroot / true 2>&1 || echo refused'
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == *"Seccomp:	2"* ]]
-	[[ $output == *refused* || $output == *"not permitted"* ]]
+	[[ $output == *refused* ]]
 }
 
 @test "podman --userns=auto" {

@@ -1,5 +1,6 @@
 /* runtime/hooks.h: hooks as real programs (shell scripts in a temp dir) that leave what they
- * saw in files: their stdin, args, env and open fds; and the ways a hook can fail. */
+ * saw in files: their stdin, args, env and open fds; the ways a hook can fail; and where what
+ * a hook writes to stderr goes (our stderr is a file while pf_hooks_run runs). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -241,6 +242,90 @@ static void test_hook_fds(void **state)
 	assert_string_equal(slurp("fds"), "0\n1\n2\n");
 }
 
+/* Our stderr goes to tmp/name until stderr_restore; returns the saved fd. */
+static int stderr_to(const char *name)
+{
+	int saved = dup(2), fd = open(in_tmp(name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(saved >= 0 && fd >= 0);
+	fflush(stderr);
+	assert_int_equal(dup2(fd, 2), 2);
+	close(fd);
+	return saved;
+}
+
+static void stderr_restore(int saved)
+{
+	fflush(stderr);
+	assert_int_equal(dup2(saved, 2), 2);
+	close(saved);
+}
+
+/* A failing hook's last non-empty line ends the error, without its own "name: " in front;
+ * what it wrote before goes to our stderr, and that line is not said twice. */
+static void test_hook_stderr_on_failure(void **state)
+{
+	struct pf_hook h = { .path = script("chatty.sh", "echo starting >&2\n"
+							"echo 'chatty.sh: no such master: eth9' >&2\n"
+							"printf '\\n  \\n' >&2\n"
+							"exit 1") };
+	pf_hooks hooks = { &h, 1, true };
+	struct pf_error err = { 0 };
+	char want[PATH_MAX + 128];
+	int saved = stderr_to("stderr");
+
+	(void)state;
+	assert_int_equal(pf_hooks_run(&hooks, "createRuntime", STATE, &err), -1);
+	stderr_restore(saved);
+	snprintf(want, sizeof(want), "hook createRuntime[0] %s: exited with status 1: "
+				     "no such master: eth9", h.path);
+	assert_string_equal(err.msg, want);
+	assert_string_equal(slurp("stderr"), "starting\n");
+
+	/* one that names itself otherwise keeps its line whole; a tab stays inside one line */
+	h.path = script("other.sh", "printf 'runc: bad\\tthing' >&2; exit 2");
+	saved = stderr_to("stderr");
+	assert_int_equal(pf_hooks_run(&hooks, "prestart", STATE, &err), -1);
+	stderr_restore(saved);
+	snprintf(want, sizeof(want), "hook prestart[0] %s: exited with status 2: runc: bad thing",
+		 h.path);
+	assert_string_equal(err.msg, want);
+	assert_string_equal(slurp("stderr"), "");
+}
+
+/* A hook that succeeds: everything it wrote reaches our stderr unchanged, even far more than a
+ * pipe or our buffer holds (1 MiB), and it is never blocked on a full pipe. */
+static void test_hook_stderr_on_success(void **state)
+{
+	struct pf_hook h = { .path = script("talk.sh", "printf 'one\\n\\ntwo' >&2"),
+			     .timeout = { true, 20 } };
+	pf_hooks hooks = { &h, 1, true };
+	struct pf_error err = { 0 };
+	int saved = stderr_to("stderr");
+	const char *got;
+
+	(void)state;
+	assert_int_equal(pf_hooks_run(&hooks, "poststart", STATE, &err), 0);
+	stderr_restore(saved);
+	assert_string_equal(slurp("stderr"), "one\n\ntwo");
+
+	h.path = script("flood.sh", "head -c 1048576 /dev/zero | tr '\\0' x >&2; echo end >&2");
+	saved = stderr_to("stderr");
+	if (pf_hooks_run(&hooks, "poststart", STATE, &err) < 0) {
+		stderr_restore(saved);
+		fail_msg("%s", err.msg);
+	}
+	stderr_restore(saved);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(in_tmp("stderr"), &st), 0);
+		assert_int_equal(st.st_size, 1048576 + 4);
+	}
+	got = slurp("stderr"); /* its first 64 KiB */
+	assert_true(got[0] == 'x' && strspn(got, "x") == strlen(got));
+}
+
 static void test_no_hooks(void **state)
 {
 	pf_hooks none = { 0 };
@@ -260,6 +345,8 @@ int main(void)
 		cmocka_unit_test(test_hook_timeout),
 		cmocka_unit_test(test_hook_ignores_stdin),
 		cmocka_unit_test(test_hook_fds),
+		cmocka_unit_test(test_hook_stderr_on_failure),
+		cmocka_unit_test(test_hook_stderr_on_success),
 		cmocka_unit_test(test_no_hooks),
 	};
 
