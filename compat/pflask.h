@@ -28,7 +28,7 @@ struct pf_netif_flag {               /* --netif[=SPEC] */
 	enum pf_netif_kind kind;         /* NONE: bare --netif, an empty netns with lo up */
 	char *dev;                       /* MOVE: host device; MACVLAN/IPVLAN: master; VETH: outside */
 	char *name;                      /* the name inside the container */
-	char *spec;                      /* the flag's text as given, for messages and hooks */
+	char *spec;                      /* the argument as given (NULL for NONE), for hooks */
 };
 
 struct pf_user_map {                 /* --user-map=C:H:N (also C:H,N as in the manual) */
@@ -54,7 +54,7 @@ struct pf_options {
 	bool keepenv;                    /* -k */
 	bool no_userns, no_mountns, no_netns, no_ipcns, no_utsns, no_pidns;
 	char *emit_bundle;               /* --emit-bundle=DIR */
-	char *name;                      /* --name=ID; default pflask-<pid> */
+	char *name;                      /* --name=ID; pflask-<pid> when not given */
 	pf_strv command;                 /* after the options (or after --) */
 	bool help, version;
 };
@@ -65,12 +65,18 @@ int pf_options_parse(int argc, char **argv, struct pf_options *o, struct pf_erro
 void pf_options_clear(struct pf_options *o);
 void pf_options_usage(FILE *out);
 
-/* One parser per flag grammar, each unit-tested alone. `flag` is the text as given. */
+/* One parser per flag grammar, each unit-tested alone. arg is the flag's argument (NULL for a
+ * bare --netif); a message says what is wrong with it, and pf_options_parse puts the flag as
+ * given in front: `unknown mount type "foo" (...)` becomes the line above. */
 int pf_parse_mount(const char *arg, struct pf_mount_flag *out, struct pf_error *err);
 int pf_parse_netif(const char *arg, struct pf_netif_flag *out, struct pf_error *err);
 int pf_parse_user_map(const char *arg, struct pf_user_map *out, struct pf_error *err);
+/* Appends the items of the list, normalized: "all", "-all", "+CAP_NAME", "-CAP_NAME". */
 int pf_parse_caps(const char *arg, pf_strv *items, struct pf_error *err);
+/* Appends each NAME=VALUE of the comma-separated list. */
 int pf_parse_setenv(const char *arg, pf_strv *env, struct pf_error *err);
+void pf_mount_flag_clear(struct pf_mount_flag *m);
+void pf_netif_flag_clear(struct pf_netif_flag *n);
 
 /* What a bundle cannot say in standard OCI and pflask does itself around the engine. */
 struct pf_extras {
