@@ -4,6 +4,7 @@
 #   make check        deps check, build, unit tests and tests/tools, rootfs, then tests/run-tests.sh
 #   make asan         the same under ASan+UBSan, in build-asan/
 #   make fuzz         libFuzzer targets tests/fuzz/fuzz_*.c for FUZZ_SECONDS each, in build-fuzz/
+#   make bench        start-up benchmark against crun and runc (root), see docs/performance.md
 #   make demo         write and validate a default bundle
 #   make cppcheck     static analysis of bundle/ runtime/ compat/
 #   make rootfs       busybox root filesystem in $(BUILD)/rootfs
@@ -24,6 +25,8 @@ BUILD      ?= build
 SANITIZE   ?=
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+BENCH_N            ?= 100
+BENCH_CONCURRENT_N ?= 200
 
 BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man
@@ -34,7 +37,7 @@ ZSHCOMPDIR  := $(PREFIX)/share/zsh/vendor-completions
 DEPS_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libyajl-dev libseccomp-dev libnl-3-dev libnl-route-3-dev libcmocka-dev \
 	bats busybox-static python3-jsonschema iproute2 runc crun uidmap \
-	cppcheck valgrind podman containerd golang-github-containers-common
+	cppcheck valgrind podman containerd golang-github-containers-common time strace
 
 PKGS := yajl libseccomp libnl-3.0 libnl-route-3.0
 
@@ -98,7 +101,7 @@ FLAGS_FILE := $(BUILD)/.flags
 FLAGS_NOW   = $(CC) | $(CPPFLAGS) $(CFLAGS) $(PF_CFLAGS) | $(LDFLAGS) $(PF_LDFLAGS) | $(LDLIBS) $(PF_LDLIBS)
 
 .DEFAULT_GOAL := all
-.PHONY: all lib tests fuzz-bins check asan fuzz demo cppcheck rootfs deps deps-check \
+.PHONY: all lib tests fuzz-bins check asan fuzz bench demo cppcheck rootfs deps deps-check \
 	print-deps install uninstall clean distclean FORCE
 .DELETE_ON_ERROR:
 # Objects only reached through a pattern rule would be deleted as intermediates; keep them.
@@ -214,6 +217,16 @@ else
 			-artifact_prefix=$$a/ $$dict $$c || { echo "fuzz_$$n FAILED (see $$a/)"; fail=1; }; \
 	done; exit $$fail
 endif
+
+# A benchmark, not a test: prints a table (also $(BUILD)/bench/latest.md) and exits 0.
+# BENCH_N sequential rounds, BENCH_CONCURRENT_N containers per concurrency level; more
+# knobs (BENCH_STRACE=1, BENCH_RSS_N...) at the top of tests/bench/bench.py.
+bench:
+	@test "$$(id -u)" = 0 || { echo "bench: needs root (namespaces, mounts, cgroups): sudo make bench" >&2; exit 1; }
+	@test -x /usr/bin/time || { echo "bench: /usr/bin/time missing: make deps" >&2; exit 1; }
+	$(MAKE) --no-print-directory all rootfs
+	PFLASK_BUILD=$(BUILD) BENCH_N=$(BENCH_N) BENCH_CONCURRENT_N=$(BENCH_CONCURRENT_N) \
+		python3 tests/bench/bench.py
 
 demo: deps-check
 	$(MAKE) --no-print-directory all

@@ -14,7 +14,8 @@ perf_counter_ns around both. Runtimes alternate round by round, in a rotating or
 
 Environment: PFLASK_BUILD (build), BENCH_N (100 sequential rounds), BENCH_CONCURRENT_N (200
 containers per runtime and concurrency), BENCH_CONCURRENCY ("2,8"), BENCH_CONCURRENT_ROUNDS (4
-chunks, alternated), BENCH_RSS_N (20 runs under /usr/bin/time), BENCH_WARMUP (3), BENCH_OUT
+chunks, alternated), BENCH_RSS_N (20 runs under /usr/bin/time), BENCH_WARMUP (3),
+BENCH_TIMEOUT (60 s for one operation, then it is killed and counts as failed), BENCH_OUT
 (build/bench/latest.md), BENCH_STRACE=1 (also write `strace -c -f` of one run per runtime to
 the output directory), CRUN, RUNC (the binaries; default from PATH).
 """
@@ -34,6 +35,7 @@ import tempfile
 import time
 
 CLONE_NEWNS = 0x00020000
+MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 MNT_DETACH = 2
@@ -61,10 +63,11 @@ def check(rc, what):
 
 
 class Views:
-    """The host's mount namespace and a private one with cgroup2 alone on /sys/fs/cgroup (and a
-    tmpfs on /run/pflask, so the pflask front end's state root is private too)."""
+    """The host's mount namespace and a private one with cgroup2 alone on /sys/fs/cgroup, and
+    FRONTEND_STATE bound on /run/pflask: the pflask front end has no --root, and its state root
+    must be private too (and on the same file system as the runtimes' --root, for fsync)."""
 
-    def __init__(self):
+    def __init__(self, frontend_state):
         self.fds = {"host": os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)}
         self.made_run_pflask = not os.path.exists("/run/pflask")
         os.makedirs("/run/pflask", mode=0o700, exist_ok=True)
@@ -72,7 +75,9 @@ class Views:
         check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make / rprivate")
         check(libc.umount2(b"/sys/fs/cgroup", MNT_DETACH), "umount /sys/fs/cgroup")
         check(libc.mount(b"none", b"/sys/fs/cgroup", b"cgroup2", 0, None), "mount cgroup2")
-        check(libc.mount(b"tmpfs", b"/run/pflask", b"tmpfs", 0, b"mode=0700"), "tmpfs /run/pflask")
+        os.makedirs(frontend_state, mode=0o700)
+        check(libc.mount(frontend_state.encode(), b"/run/pflask", None, MS_BIND, None),
+              "bind on /run/pflask")
         self.fds["cgroup2"] = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
         self.current = "cgroup2"
         self.enter("host")
@@ -105,6 +110,7 @@ class Spawner:
         self.workdir = workdir
         self.logs = {}
         self.env = dict(os.environ)
+        self.timeout = env_int("BENCH_TIMEOUT", 60)
 
     def log_fd(self, name):
         if name not in self.logs:
@@ -119,12 +125,44 @@ class Spawner:
 
     def timed(self, argv, log):
         """(ok, wall ns, cpu ns of the process and the children it reaped)"""
-        t0 = time.perf_counter_ns()
-        pid = self.spawn(argv, log)
-        _, status, ru = os.wait4(pid, 0)
-        t1 = time.perf_counter_ns()
+        arm(self.timeout)   # outside the timed part
+        try:
+            t0 = time.perf_counter_ns()
+            pid = self.spawn(argv, log)
+            _, status, ru = os.wait4(pid, 0)
+            t1 = time.perf_counter_ns()
+        except Timeout:
+            kill_wait(pid)
+            return False, 0, 0
+        finally:
+            disarm()
         ok = os.waitstatus_to_exitcode(status) == 0
         return ok, t1 - t0, int((ru.ru_utime + ru.ru_stime) * 1e9)
+
+
+class Timeout(Exception):
+    """A hung runtime must not hang the benchmark: each wait has an alarm (BENCH_TIMEOUT)."""
+
+
+def on_alarm(*_):
+    raise Timeout()
+
+
+def arm(seconds):
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def kill_wait(pid):
+    print("bench: pid %d still running after BENCH_TIMEOUT, killed" % pid, file=sys.stderr)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 def reap_orphans():
@@ -140,11 +178,17 @@ def reap_orphans():
 
 def wait_gone(pid, timeout=10.0):
     """Waits until a container's process has exited (untimed, between start and delete)."""
+    arm(timeout)
     try:
         os.waitpid(pid, 0)
         return
     except ChildProcessError:
         pass
+    except Timeout:
+        kill_wait(pid)
+        return
+    finally:
+        disarm()
     try:
         fd = os.pidfd_open(pid)
     except ProcessLookupError:
@@ -255,7 +299,7 @@ class Bench:
             self.add(section, name, ns)
             self.add(section + "-cpu", name, cpu)
         else:
-            self.fail(name, "frontend")
+            self.fail(name + " " + section, "frontend")
 
     def op_rss(self, key, view, argv, cid=None, rt=None):
         out = os.path.join(self.cfg["workdir"], "rss.txt")
@@ -275,23 +319,34 @@ class Bench:
         self.views.enter(rt.view, self.cfg["bundle"])
         running = {}
         left = count
-        t0 = time.perf_counter_ns()
-        while left or running:
-            while left and len(running) < conc:
-                cid = self.new_id()
-                rt.live.add(cid)
-                pid = self.sp.spawn(rt.argv("run", "--bundle", self.cfg["bundle"], cid), rt.name)
-                running[pid] = cid
-                left -= 1
-            pid, status = os.waitpid(-1, 0)
-            cid = running.pop(pid, None)
-            if cid is None:
-                continue    # an orphan handed to us as subreaper
-            if os.waitstatus_to_exitcode(status) == 0:
-                rt.live.discard(cid)
-            else:
-                self.fail("%s concurrent %d" % (rt.name, conc), "run")
-        return time.perf_counter_ns() - t0
+        arm(self.sp.timeout * (count // conc + 1))
+        try:
+            t0 = time.perf_counter_ns()
+            while left or running:
+                while left and len(running) < conc:
+                    cid = self.new_id()
+                    rt.live.add(cid)
+                    pid = self.sp.spawn(rt.argv("run", "--bundle", self.cfg["bundle"], cid),
+                                        rt.name)
+                    running[pid] = cid
+                    left -= 1
+                pid, status = os.waitpid(-1, 0)
+                cid = running.pop(pid, None)
+                if cid is None:
+                    continue    # an orphan handed to us as subreaper
+                if os.waitstatus_to_exitcode(status) == 0:
+                    rt.live.discard(cid)
+                else:
+                    self.fail("%s concurrent %d" % (rt.name, conc), "run")
+            t1 = time.perf_counter_ns()
+        except Timeout:
+            for pid in running:
+                kill_wait(pid)
+            self.fail("%s concurrent %d" % (rt.name, conc), "timeout")
+            return None
+        finally:
+            disarm()
+        return t1 - t0
 
     # ---- the five measurements ----------------------------------------------------
     def rounds(self, n, items, fn):
@@ -305,9 +360,9 @@ class Bench:
         rts, cfg = self.runtimes, self.cfg
         n = cfg["n"]
         print("bench: warm-up", file=sys.stderr)
-        self.rounds(cfg["warmup"], rts, lambda rt: self.op_run(rt, section="warmup"))
+        self.rounds(cfg["warmup"], rts + self.extra, lambda rt: self.op_run(rt, section="warmup"))
         print("bench: 1/5 sequential run x%d" % n, file=sys.stderr)
-        self.rounds(n, rts, self.op_run)
+        self.rounds(n, rts + self.extra, self.op_run)
         print("bench: 2/5 create+start+delete x%d" % n, file=sys.stderr)
         self.rounds(n, rts, self.op_cycle)
         if cfg["pflask"]:
@@ -327,7 +382,8 @@ class Bench:
                 k = i % len(rts)
                 for rt in rts[k:] + rts[:k]:
                     ns = self.pool(rt, size, conc)
-                    self.add("conc-%d" % conc, rt.name, (size, ns))
+                    if ns is not None:
+                        self.add("conc-%d" % conc, rt.name, (size, ns))
                 reap_orphans()
 
     def rss_one(self, item):
@@ -343,7 +399,8 @@ class Bench:
         outdir = os.path.dirname(self.cfg["out"])
         for rt in self.runtimes:
             cid = self.new_id()
-            path = os.path.join(outdir, "strace-%s.txt" % rt.name.replace(" ", "_").strip("()"))
+            tag = "".join(c if c.isalnum() else "-" for c in rt.name).strip("-").replace("--", "-")
+            path = os.path.join(outdir, "strace-%s.txt" % tag)
             self.views.enter(rt.view, self.cfg["bundle"])
             rt.live.add(cid)
             ok, _, _ = self.sp.timed(["/usr/bin/strace", "-c", "-f", "-o", path] +
@@ -353,14 +410,28 @@ class Bench:
                 print("bench: wrote " + path, file=sys.stderr)
 
     # ---- cleanup ---------------------------------------------------------------------
+    def quiet(self, argv):
+        try:
+            subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=self.sp.timeout)
+        except subprocess.TimeoutExpired:
+            print("bench: clean-up timed out: " + " ".join(argv), file=sys.stderr)
+
     def cleanup(self):
-        for rt in getattr(self, "runtimes", []):
+        for rt in getattr(self, "runtimes", []) + getattr(self, "extra", []):
             if not rt.live:
                 continue
             self.views.enter(rt.view)
             for cid in sorted(rt.live):
-                subprocess.run(rt.argv("delete", "--force", cid), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                self.quiet(rt.argv("delete", "--force", cid))
+        # The pflask front end's containers live in the state root bound on /run/pflask.
+        fe = Runtime("pflask", self.cfg["binaries"]["pflask-runtime"], "cgroup2",
+                     self.cfg["frontend_state"])
+        if os.path.isdir(fe.base[-1]):
+            self.views.enter("cgroup2")
+            for cid in os.listdir(fe.base[-1]):
+                if cid.startswith(self.prefix):
+                    self.quiet(fe.argv("delete", "--force", cid))
         reap_orphans()
         self.views.enter("host")
         # A runtime that failed half way may leave a cgroup named after the container; the
@@ -399,7 +470,7 @@ def timing_table(b, section, names, extra=None):
     rows = []
     for name in names:
         v = res.get(name)
-        fails = sum(c for k, c in b.failures.items() if k.startswith(name + " "))
+        fails = b.failures.get("%s %s" % (name, section), 0)
         if not v:
             rows.append([name, 0] + ["-"] * (len(head) - 3) + [fails])
             continue
@@ -418,9 +489,10 @@ def binary_sizes(paths):
     for name, path in paths.items():
         real = os.path.realpath(path)
         size = os.path.getsize(real)
-        with tempfile.NamedTemporaryFile() as t:
-            r = subprocess.run(["strip", "-o", t.name, real], stderr=subprocess.DEVNULL)
-            stripped = os.path.getsize(t.name) if r.returncode == 0 else size
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "stripped")
+            r = subprocess.run(["strip", "-o", out, real], stderr=subprocess.DEVNULL)
+            stripped = os.path.getsize(out) if r.returncode == 0 else size
         ldd = subprocess.run(["ldd", real], capture_output=True, text=True).stdout
         libs = [l.split()[0] for l in ldd.splitlines() if "=>" in l]
         rows[name] = (real, size, stripped, libs)
@@ -445,7 +517,10 @@ def report(b):
            "cgroup2 on /sys/fs/cgroup (crun with --cgroup-manager=disabled, as it refuses hybrid "
            "cgroups). Wall time of each runtime process, spawn to reap.", ""]
     out += ["## 1. Sequential `run` of /bin/true", "",
-            timing_table(b, "run", names, [("cpu ms", "run-cpu")]), ""]
+            timing_table(b, "run", names + [rt.name for rt in b.extra], [("cpu ms", "run-cpu")]),
+            "", "cpu ms: user + system time of the runtime and the children it reaped (wait4). "
+            "State roots are on %s; the `tmpfs state` rows put --root on a tmpfs instead, as "
+            "/run is on most hosts." % cfg["state_fs"], ""]
     out += ["## 2. create + start + delete", "",
             timing_table(b, "cycle", names, [("create", "cycle-create"), ("start", "cycle-start"),
                                              ("delete", "cycle-delete")]),
@@ -541,6 +616,12 @@ def report(b):
     return "\n".join(out)
 
 
+def fs_type(path):
+    r = subprocess.run(["findmnt", "-n", "-o", "FSTYPE", "-T", path], capture_output=True, text=True)
+    lines = r.stdout.split()
+    return lines[-1] if lines else "?"   # the last of stacked mounts is the one seen
+
+
 def make_bundle(cfg):
     bundle = cfg["bundle"]
     os.makedirs(bundle)
@@ -616,13 +697,27 @@ def main():
                                   ["--cgroup-manager=disabled"]))
     if "runc" in cfg["binaries"]:
         b.runtimes.append(Runtime("runc", cfg["binaries"]["runc"], "cgroup2", state("runc")))
+    # Section 1 also runs with the state root on a tmpfs: where it lives decides what an fsync
+    # or a new inode costs.
+    b.extra = []
+    cfg["shm"] = None
+    if os.path.isdir("/dev/shm") and fs_type("/dev/shm") == "tmpfs":
+        cfg["shm"] = tempfile.mkdtemp(prefix="pflask-bench.", dir="/dev/shm")
+        b.extra.append(Runtime("pflask-runtime, tmpfs state", rt_bin, "cgroup2",
+                               os.path.join(cfg["shm"], "pflask")))
+        if "crun" in cfg["binaries"]:
+            b.extra.append(Runtime("crun, tmpfs state", cfg["binaries"]["crun"], "cgroup2",
+                                   os.path.join(cfg["shm"], "crun"), ["--cgroup-manager=disabled"]))
+    cfg["state_fs"] = fs_type(cfg["workdir"])
     keep = os.environ.get("BENCH_KEEP") == "1"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    signal.signal(signal.SIGALRM, on_alarm)
     check(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "PR_SET_CHILD_SUBREAPER")
     b.views = None
     try:
         make_bundle(cfg)
-        b.views = Views()
+        cfg["frontend_state"] = state("pflask-frontend")
+        b.views = Views(cfg["frontend_state"])
         b.sp = Spawner(cfg["workdir"])
         b.measure()
         if os.environ.get("BENCH_STRACE") == "1" and os.access("/usr/bin/strace", os.X_OK):
@@ -637,6 +732,8 @@ def main():
         if not keep:
             # --one-file-system: never into a mount a failed runtime left behind
             subprocess.run(["rm", "-rf", "--one-file-system", cfg["workdir"]])
+            if cfg["shm"]:
+                subprocess.run(["rm", "-rf", "--one-file-system", cfg["shm"]])
     with open(cfg["out"], "w") as f:
         f.write(text + "\n")
     print(text)

@@ -14,6 +14,12 @@ setup_file() {
 			--events-backend=file --runtime "$RUNTIME" "$@"
 	}
 	tar -C "$ROOTFS" -c . | pm import - localhost/pflask-busybox:test >/dev/null
+	# the --userns=auto test needs podman's "containers" subordinate range
+	if ! grep -q "^containers:" /etc/subuid 2>/dev/null; then
+		echo "containers:2147483647:65536" >> /etc/subuid
+		echo "containers:2147483647:65536" >> /etc/subgid
+		touch "$PMROOT/added-subid"
+	fi
 }
 
 teardown_file() {
@@ -22,8 +28,17 @@ teardown_file() {
 		--events-backend=file --runtime "$RUNTIME" rm -af -t 0 >/dev/null 2>&1 || true
 	podman --root "$PMROOT/root" --runroot "$PMROOT/runroot" --cgroup-manager=cgroupfs \
 		--events-backend=file system reset -f >/dev/null 2>&1 || true
+	# containers podman left in the runtime's state (a test that failed halfway)
+	local id
+	for id in $("$RUNTIME" list -q 2>/dev/null); do
+		"$RUNTIME" state "$id" 2>/dev/null | grep -q "\"$PMROOT/" &&
+			"$RUNTIME" delete --force "$id" >/dev/null 2>&1
+	done
 	# podman's own parent cgroup, made by these tests
-	rmdir /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+	rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent 2>/dev/null || true
+	if [[ -f $PMROOT/added-subid ]]; then
+		sed -i '/^containers:2147483647:65536$/d' /etc/subuid /etc/subgid
+	fi
 	rm -rf "$PMROOT"
 }
 
@@ -33,7 +48,8 @@ setup() {
 	IMG=localhost/pflask-busybox:test
 	# podman's default RLIMIT_NOFILE (1048576) is above this machine's hard limit, which
 	# cannot be raised without CAP_SYS_RESOURCE
-	U=(--ulimit nofile=20000:20000 --ulimit nproc=1000:1000)
+	# --network none: no bridge or veth of podman's is left on this machine
+	U=(--network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000)
 }
 
 pm() {
@@ -79,7 +95,7 @@ pm() {
 	run script -qec "podman --root '$PMROOT/root' --runroot '$PMROOT/runroot' --cgroup-manager=cgroupfs --events-backend=file --runtime '$RUNTIME' exec -t $id tty" /dev/null
 	[ "$status" -eq 0 ]
 	[[ $output == *"/dev/pts/"* ]]
-	run script -qec "podman --root '$PMROOT/root' --runroot '$PMROOT/runroot' --cgroup-manager=cgroupfs --events-backend=file --runtime '$RUNTIME' run --rm -t --ulimit nofile=20000:20000 --ulimit nproc=1000:1000 $IMG sh -c 'tty; exit 3'" /dev/null
+	run script -qec "podman --root '$PMROOT/root' --runroot '$PMROOT/runroot' --cgroup-manager=cgroupfs --events-backend=file --runtime '$RUNTIME' run --rm -t --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000 $IMG sh -c 'tty; exit 3'" /dev/null
 	[ "$status" -eq 3 ]
 	[[ $output == *"/dev/pts/0"* ]]
 	pm rm -f -t 0 "$id"
