@@ -84,7 +84,7 @@ int pf_spec_save(const struct pf_spec *spec, const char *path, bool exclusive,
 
 	if (pf_spec_emit(spec, &text, &len, err) < 0)
 		return -1;
-	return pf_file_write(path, text, len, 0644, exclusive, err);
+	return pf_file_write(path, text, len, 0644, PF_FILE_SYNC | (exclusive ? PF_FILE_EXCL : 0), err);
 }
 
 bool pf_spec_equal(const struct pf_spec *a, const struct pf_spec *b)

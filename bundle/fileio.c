@@ -73,7 +73,7 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, bool exclusive,
+int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, unsigned flags,
 		  struct pf_error *err)
 {
 	char tmp[PATH_MAX];
@@ -85,7 +85,10 @@ int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, 
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return pf_fail_errno(err, errno, "write %s", path);
-	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	bool exclusive = flags & PF_FILE_EXCL;
+
+	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 ||
+	    ((flags & PF_FILE_SYNC) && fsync(fd) < 0)) {
 		int e = errno;
 		unlink(tmp);
 		return pf_fail_errno(err, e, "write %s", path);

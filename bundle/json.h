@@ -28,9 +28,11 @@ bool pf_utf8_valid(const char *s);
 
 /* Reads a whole file (at most PF_JSON_MAX_SIZE bytes), NUL-terminated. */
 int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err);
-/* Writes a file atomically: a temporary file in the same directory, fsync'ed, then renamed.
- * With exclusive, an existing file is an error (EEXIST) and is never replaced. */
-int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, bool exclusive,
+#define PF_FILE_EXCL 0x1u  /* an existing file is an error (EEXIST) and is never replaced */
+#define PF_FILE_SYNC 0x2u  /* fsync before the rename: for files that must survive a reboot */
+/* Writes a file atomically: a temporary file in the same directory, then renamed, so readers
+ * see the old content or the new, never a part. */
+int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, unsigned flags,
 		  struct pf_error *err);
 
 #endif

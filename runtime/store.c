@@ -96,7 +96,9 @@ static int write_record(const char *dir, const struct pf_record *rec, struct pf_
 		return pf_fail(err, ENAMETOOLONG, "state path too long");
 	if (pf_record_emit(rec, &text, &len, err) < 0)
 		return -1;
-	return pf_file_write(path, text, len, 0600, false, err);
+	/* no fsync: the state root lives in /run, which no reboot keeps; the rename alone keeps
+	 * every reader's view whole */
+	return pf_file_write(path, text, len, 0600, 0, err);
 }
 
 /* Everything but the rename: a complete state directory under a private name. */
@@ -108,7 +110,7 @@ static int fill_temp_dir(const char *tmp, const struct pf_record *rec, const cha
 	if (write_record(tmp, rec, err) < 0)
 		return -1;
 	if (join(path, sizeof(path), tmp, PF_CONFIG_COPY) < 0 ||
-	    pf_file_write(path, config_text, strlen(config_text), 0600, false, err) < 0)
+	    pf_file_write(path, config_text, strlen(config_text), 0600, 0, err) < 0)
 		return -1;
 	if (join(path, sizeof(path), tmp, PF_EXEC_FIFO) < 0 || mkfifo(path, 0600) < 0)
 		return pf_fail_errno(err, errno, "mkfifo %s", path);
