@@ -2,8 +2,9 @@
  * (linux.cgroupsPath, or pflask/<id>) made in every mounted hierarchy: each v1 hierarchy
  * (controllers and named ones such as name=systemd) and the unified one. Hierarchies are found
  * in /proc/self/mountinfo; a hierarchy mounted twice is used once, and the path is taken below
- * its mount point (the top of the hierarchy this mount namespace sees). Resource limits are
- * applied by cgroup_resources.c (a later issue); this file places, signals and removes.
+ * its mount point (the top of the hierarchy this mount namespace sees). This file places,
+ * signals and removes; cgroup_resources.c (with cgroup_v1.c, cgroup_v2.c, devices_bpf.c)
+ * applies linux.resources.
  * Errors of create, add, list, signal and remove start with "cgroup: " and name the file or
  * directory that failed. */
 #ifndef PF_CGROUP_H
@@ -56,5 +57,14 @@ bool pf_cgroup_populated(const struct pf_cgroup *cg);
  * failure. */
 int pf_cgroup_remove(const struct pf_cgroup *cg, struct pf_error *err);
 void pf_cgroup_clear(struct pf_cgroup *cg);
+
+/* Applies linux.resources (r may be NULL: the default device rules still apply) to the
+ * container's cgroup: each block to its v1 controller where one is mounted, else translated
+ * to cgroup v2 (controllers enabled from the top of the hierarchy down), the unified map to
+ * the v2 directory, the device rules to v1 devices or as an eBPF program. A block asking for
+ * a controller the host lacks fails before anything is written: "linux.resources.blockIO: no
+ * blkio controller on this host". Implemented in cgroup_resources.c; docs/cgroups.md. */
+int pf_cgroup_apply_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
+			      struct pf_error *err);
 
 #endif

@@ -127,8 +127,14 @@ static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 		 * unless the config asked for a path */
 		bool denied = err->err == EACCES || err->err == EPERM || err->err == EROFS;
 
+		const struct pf_resources *r = l->spec->linux_ ? l->spec->linux_->resources : NULL;
+		bool limits = r && (r->memory || r->cpu || r->pids || r->block_io ||
+				    r->hugepage_limits.n || r->network || r->rdma.n || r->unified.n);
+
 		if (geteuid() == 0 || asked || !denied)
 			return -1;
+		if (limits)
+			return pf_error_prefix(err, "linux.resources: limits need a cgroup");
 		pf_log_debug("no cgroup: %s", err->msg);
 		return pf_store_save(&l->store, l->rec, err);
 	}
@@ -139,7 +145,12 @@ static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 	for (size_t i = 0; i < l->cg.created.n; i++)
 		if (pf_strv_push(&l->rec->cgroup_created, l->cg.created.v[i]) < 0)
 			return pf_fail_errno(err, ENOMEM, "state");
-	return pf_store_save(&l->store, l->rec, err);
+	if (pf_store_save(&l->store, l->rec, err) < 0)
+		return -1;
+	/* linux.resources (cgroup_resources.c): before clone, so that a bad value fails create
+	 * with nothing left (the abort removes the cgroup) */
+	return pf_cgroup_apply_resources(&l->cg, l->spec->linux_ ? l->spec->linux_->resources : NULL,
+					 err);
 }
 
 static int open_fifo(struct pf_launch *l, struct pf_error *err)
