@@ -130,3 +130,25 @@ void pf_process_free(struct pf_process *p)
 	if (p)
 		pf_obj_free(&pf_process_type, p);
 }
+
+struct pf_resources *pf_resources_parse(const char *buf, size_t len, const char *name,
+					struct pf_error *err)
+{
+	struct pf_resources *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		pf_fail_errno(err, ENOMEM, "%s", name);
+		return NULL;
+	}
+	if (pf_json_decode(&pf_resources_type, buf, len, name, r, err) < 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void pf_resources_free(struct pf_resources *r)
+{
+	if (r)
+		pf_obj_free(&pf_resources_type, r);
+}

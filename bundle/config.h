@@ -27,6 +27,10 @@ struct pf_spec *pf_spec_new(void);
 struct pf_process *pf_process_parse(const char *buf, size_t len, const char *name,
 				    struct pf_error *err);
 void pf_process_free(struct pf_process *p);
+/* A linux.resources object alone (update --resources FILE). */
+struct pf_resources *pf_resources_parse(const char *buf, size_t len, const char *name,
+					struct pf_error *err);
+void pf_resources_free(struct pf_resources *r);
 
 /* "1.x.y" with any minor (and the pre-1.0 drafts "0.x.y"), an optional "-suffix" or "+suffix" */
 bool pf_oci_version_supported(const char *v);

@@ -41,6 +41,7 @@ int pf_cmd_resume(const struct pf_globals *g, int argc, char **argv, struct pf_e
 int pf_cmd_ps(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_features(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_events(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
+int pf_cmd_update(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 int pf_cmd_exec(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);
 /* netif (runtime/cmd_netif.c): network interfaces in a container, as a createRuntime hook */
 int pf_cmd_netif(const struct pf_globals *g, int argc, char **argv, struct pf_error *err);

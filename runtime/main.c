@@ -32,6 +32,11 @@ static const struct pf_verb verbs[] = {
 	  pf_cmd_ps },
 	{ "pause", "freeze every process of a container", "ID", pf_cmd_pause },
 	{ "resume", "thaw a paused container", "ID", pf_cmd_resume },
+	{ "update", "change the resource limits of a running container",
+	  "[--resources FILE|-] [--memory N] [--memory-reservation N] [--memory-swap N]\n"
+	  "       [--cpu-share N] [--cpu-quota N] [--cpu-period N] [--cpu-rt-runtime N]\n"
+	  "       [--cpu-rt-period N] [--cpuset-cpus L] [--cpuset-mems L] [--pids-limit N]\n"
+	  "       [--blkio-weight N] ID", pf_cmd_update },
 	{ "events", "print resource usage as JSON lines (once with --stats)",
 	  "[--stats] [--interval SECONDS] ID", pf_cmd_events },
 	{ "features", "print what this runtime implements (features.json)", "", pf_cmd_features },

@@ -463,3 +463,19 @@ v2_read() {
 	[ "${lines[1]}" = rc=1 ]
 	assert_no_leftovers
 }
+
+@test "update changes the limits of a running container (flags and --resources JSON)" {
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null
+	run rt update --memory 64m --pids-limit 33 --cpu-quota 50000 --cpu-period 100000 "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(cat /sys/fs/cgroup/memory/pflask/$CID/memory.limit_in_bytes)" = 67108864 ]
+	[ "$(cat /sys/fs/cgroup/pids/pflask/$CID/pids.max)" = 33 ]
+	[ "$(cat /sys/fs/cgroup/cpu/pflask/$CID/cpu.cfs_quota_us)" = 50000 ]
+	echo '{"pids": {"limit": 77}}' > "$BATS_TEST_TMPDIR/r.json"
+	run rt update --resources "$BATS_TEST_TMPDIR/r.json" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(cat /sys/fs/cgroup/pids/pflask/$CID/pids.max)" = 77 ]
+	run rt update --memory 12x "$CID"
+	[ "$status" -eq 1 ]
+	[[ $output == *'--memory "12x": not a size'* ]]
+}
