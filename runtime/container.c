@@ -119,11 +119,8 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error 
 		return pf_fail_errno(err, errno, "open exec fifo");
 	if (write(fd, "0", 1) != 1)
 		return pf_fail_errno(err, errno, "release init");
+	/* "running" needs no write: the status is derived, and the fifo's absence says it */
 	unlink(path);
-	free(r->state->status);
-	r->state->status = strdup("running");
-	if (!r->state->status || pf_store_save(s, r, err) < 0)
-		return pf_fail_errno(err, ENOMEM, "save state");
 	spec = load_config_copy(s, err);
 	if (!spec)
 		return -1;
