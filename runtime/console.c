@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bundle/cleanup.h"
+#include "runtime/fdpass.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -54,32 +55,12 @@ int pf_console_become_controlling(int slave, struct pf_error *err)
 
 int pf_console_send(const char *path, int master, struct pf_error *err)
 {
-	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { name, sizeof(name) - 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			     .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c;
+	_cleanup_close_ int sock = pf_unix_connect(path, "--console-socket", err);
+	static const char name[] = "/dev/ptmx";   /* what runc sends along */
 
 	if (sock < 0)
-		return pf_fail_errno(err, errno, "console socket");
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return pf_fail(err, ENAMETOOLONG, "--console-socket %s: path too long", path);
-	strcpy(addr.sun_path, path);
-	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return pf_fail_errno(err, errno, "--console-socket %s", path);
-	memset(&ctl, 0, sizeof(ctl));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return -1;
+	if (pf_send_with_fd(sock, name, sizeof(name) - 1, master) < 0)
 		return pf_fail_errno(err, errno, "send pty to %s", path);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "bundle/cleanup.h"
 #include "bundle/config.h"
 #include "runtime/container.h"
+#include "runtime/fdpass.h"
 #include "runtime/log.h"
 #include "runtime/sync.h"
 
@@ -479,56 +480,13 @@ int pf_seccomp_process_state(pid_t pid, const char *metadata, const char *state,
 	return 0;
 }
 
-static int send_with_fd(int sock, const char *buf, size_t len, int fd)
-{
-	struct iovec iov = { (void *)buf, len };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			     .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(&ctl, 0, sizeof(ctl));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	/* the fd went with the first bytes; the spec allows the rest in later sends */
-	while (n >= 0 && (size_t)n < len) {
-		ssize_t m = send(sock, buf + n, len - (size_t)n, MSG_NOSIGNAL);
-
-		if (m < 0 && errno != EINTR)
-			return -1;
-		n += m > 0 ? m : 0;
-	}
-	return n < 0 ? -1 : 0;
-}
-
 int pf_seccomp_send_listener(const char *path, const char *json, int fd, struct pf_error *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	_cleanup_close_ int sock = -1;
-	int rc;
+	_cleanup_close_ int sock = pf_unix_connect(path, "seccomp listener: connect to", err);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return pf_fail(err, ENAMETOOLONG, "seccomp listener %s: path too long", path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
-		return pf_fail_errno(err, errno, "seccomp listener: socket");
-	do
-		rc = connect(sock, (struct sockaddr *)&sa, sizeof(sa));
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
-		return pf_fail_errno(err, errno, "seccomp listener: connect to %s", path);
-	if (send_with_fd(sock, json, strlen(json), fd) < 0)
+		return -1;
+	if (pf_send_with_fd(sock, json, strlen(json), fd) < 0)
 		return pf_fail_errno(err, errno, "seccomp listener: send to %s", path);
 	return 0;
 }

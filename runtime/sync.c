@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "runtime/fdpass.h"
+
 #define PAYLOAD_MAX (16u << 20)
 
 struct wire {
@@ -34,21 +36,6 @@ int pf_sync_pair(int fds[2], struct pf_error *err)
 	return 0;
 }
 
-static int write_all(int sock, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = send(sock, buf, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int read_all(int sock, char *buf, size_t len)
 {
 	while (len) {
@@ -71,33 +58,11 @@ int pf_sync_send(int sock, uint32_t type, int32_t value, const char *payload, si
 		 int fd, struct pf_error *err)
 {
 	struct wire w = { type, value, (uint32_t)len };
-	struct iovec iov = { &w, sizeof(w) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
 
 	if (len > PAYLOAD_MAX)
 		return pf_fail(err, EMSGSIZE, "sync %s: payload too large", pf_msg_name(type));
-	if (fd >= 0) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 || (n < (ssize_t)sizeof(w) && write_all(sock, (char *)&w + n, sizeof(w) - (size_t)n) < 0) ||
-	    (len && write_all(sock, payload, len) < 0))
+	if (pf_send_with_fd(sock, &w, sizeof(w), fd) < 0 ||
+	    (len && pf_send_with_fd(sock, payload, len, -1) < 0))
 		return pf_fail_errno(err, errno, "sync: send %s", pf_msg_name(type));
 	return 0;
 }
