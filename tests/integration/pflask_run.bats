@@ -79,7 +79,7 @@ assert_nothing_left() {
 	[[ ! -e $PF_STATE/$id ]] || { echo "state dir $PF_STATE/$id left" >&2; return 1; }
 	[[ ! -e $PF_STATE/.pflask-$id ]] || { echo "owner dir $PF_STATE/.pflask-$id left" >&2; return 1; }
 	! ls -a "$PF_STATE" 2>/dev/null | grep -q "~$id\$" || { echo "half claim of $id left" >&2; return 1; }
-	dirs=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null)
+	dirs=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null || true)
 	[[ -z $dirs ]] || { echo "cgroups left: $dirs" >&2; return 1; }
 	mounts=$(mounts_of "$id")
 	[[ -z $mounts ]] || { echo "mounts of $id left in: $mounts" >&2; return 1; }
