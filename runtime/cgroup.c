@@ -547,6 +547,46 @@ int pf_cgroup_adopt(const char *rel_path, struct pf_cgroup *cg, struct pf_error 
 	return 0;
 }
 
+/* One level of the plan: what make_level would record, were it to run now. */
+static int plan_level(const char *dir, size_t depth, bool leaf, void *ctx, struct pf_error *err)
+{
+	(void)leaf;
+	if (access(dir, F_OK) < 0 && errno == ENOENT)
+		return record(ctx, dir, err);
+	if (depth == 0 && strcmp(strrchr(dir, '/') + 1, TOP) == 0)
+		return record(ctx, dir, err);
+	return 0;
+}
+
+static int plan_in(const struct hierarchy *h, const char *rel, struct pf_cgroup *cg,
+		   struct pf_error *err)
+{
+	char dir[PATH_MAX];
+
+	if (path_join(dir, h->mnt, rel, err) < 0 ||
+	    each_level(h->mnt, rel, plan_level, &cg->created, err) < 0)
+		return -1;
+	if (pf_strv_push(&cg->dirs, dir) < 0)
+		return pf_fail_errno(err, ENOMEM, "cgroup %s", dir);
+	return 0;
+}
+
+int pf_cgroup_plan(const char *rel_path, struct pf_cgroup *cg, struct pf_error *err)
+{
+	_cleanup_hierarchies_ hierarchy_vec hs = {0};
+
+	if (check_rel(rel_path, err) < 0)
+		return -1;
+	if (hierarchies_find(&hs, err) < 0)
+		return pf_error_prefix(err, "cgroup");
+	for (size_t i = 0; i < hs.n; i++)
+		if (plan_in(&hs.v[i], rel_path, cg, err) < 0) {
+			pf_cgroup_clear(cg);
+			return pf_error_prefix(err, "cgroup");
+		}
+	return 0;
+}
+
 int pf_cgroup_add_pid(const struct pf_cgroup *cg, pid_t pid, struct pf_error *err)
 {
 	char path[PATH_MAX], value[32];

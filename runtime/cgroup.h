@@ -37,6 +37,10 @@ int pf_cgroup_create(const char *rel_path, struct pf_cgroup *cg, struct pf_error
 /* The existing directories of rel_path, taken over for removal: how delete --force cleans up
  * a container whose record is lost. */
 int pf_cgroup_adopt(const char *rel_path, struct pf_cgroup *cg, struct pf_error *err);
+/* What pf_cgroup_create would make now, without making it: every hierarchy's directory in
+ * dirs, those missing (and the shared top) in created. Recorded before the mkdirs, it lets a
+ * create killed while making them be cleaned up. */
+int pf_cgroup_plan(const char *rel_path, struct pf_cgroup *cg, struct pf_error *err);
 /* Moves pid into the container's cgroup in every hierarchy. */
 int pf_cgroup_add_pid(const struct pf_cgroup *cg, pid_t pid, struct pf_error *err);
 /* The processes in the cgroup: every hierarchy's cgroup.procs, child cgroups included, sorted

@@ -79,6 +79,9 @@ int pf_cmd_delete(const struct pf_globals *g, int argc, char **argv, struct pf_e
 	}
 	if (optind + 1 != argc)
 		return pf_fail(err, EINVAL, "delete: expected exactly one container ID");
+	/* what creates, deletes and pflasks killed halfway left: never an ID, so nothing else
+	 * finds it */
+	pf_owner_reap_temp(g->root);
 	if (pf_store_open(g->root, argv[optind], &s, err) < 0) {
 		/* the container is gone; what a killed pflask kept beside it may not be */
 		if (err->err == ENOENT && reap_owner(g->root, argv[optind], err) < 0)

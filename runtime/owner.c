@@ -216,17 +216,27 @@ static void reap_temp(const char *root, const char *name)
 		remove_dir(fd, path, &ignored);
 }
 
+void pf_owner_reap_temp(const char *root)
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	struct dirent *e;
+
+	pf_store_reap_temp(root);
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0)
+			reap_temp(root, e->d_name);
+}
+
 void pf_owner_reap_all(const char *root)
 {
 	_cleanup_closedir_ DIR *d = opendir(root);
 	struct dirent *e;
 
+	pf_owner_reap_temp(root);
 	while (d && (e = readdir(d))) {
 		struct pf_error ignored = { 0 };
 
 		if (strncmp(e->d_name, FINAL_PREFIX, strlen(FINAL_PREFIX)) == 0)
 			pf_owner_reap(root, e->d_name + strlen(FINAL_PREFIX), &ignored);
-		else if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0)
-			reap_temp(root, e->d_name);
 	}
 }

@@ -27,8 +27,11 @@ void pf_owner_release(const char *dir);
  * container is still there and was created by it), then removes the directory. Returns 1 when
  * something was removed, 0 when there is nothing to do (no directory, or a live owner). */
 int pf_owner_reap(const char *root, const char *id, struct pf_error *err);
-/* pf_owner_reap for every directory under root, and half-made claims of dead processes; best
- * effort (what cannot be removed now stays for the next try). */
+/* Half-made claims of dead processes, and the store's temporary directories of dead creates
+ * and deletes (pf_store_reap_temp): nothing that names a live container; best effort. */
+void pf_owner_reap_temp(const char *root);
+/* pf_owner_reap for every directory under root, and pf_owner_reap_temp; best effort (what
+ * cannot be removed now stays for the next try). */
 void pf_owner_reap_all(const char *root);
 
 #endif

@@ -114,14 +114,38 @@ static bool has_hooks(const struct pf_hooks_cfg *h, bool runtime_side)
 	return h->create_container.n || h->start_container.n;
 }
 
+static const char *cgroups_path(const struct pf_launch *l)
+{
+	return l->spec->linux_ ? l->spec->linux_->cgroups_path : NULL;
+}
+
+/* The directories make_cgroup will make go into the record the claim writes: a create killed
+ * while making them leaves a state directory naming them, and delete removes them. */
+static int plan_cgroup(struct pf_launch *l, struct pf_error *err)
+{
+	_cleanup_free_ char *rel = NULL;
+	struct pf_cgroup plan = { 0 };
+
+	if (pf_cgroup_path(cgroups_path(l), l->id, &rel, err) < 0 ||
+	    pf_cgroup_plan(rel, &plan, err) < 0)
+		return -1;
+	/* the record takes the vectors over */
+	l->rec->cgroup_dirs = plan.dirs;
+	l->rec->cgroup_created = plan.created;
+	return 0;
+}
+
 static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 {
 	_cleanup_free_ char *rel = NULL;
 
-	const char *asked = l->spec->linux_ ? l->spec->linux_->cgroups_path : NULL;
+	const char *asked = cgroups_path(l);
 
 	if (pf_cgroup_path(asked, l->id, &rel, err) < 0)
 		return -1;
+	/* the plan gives way to what was made: an existing leaf is joined, and not ours */
+	pf_strv_clear(&l->rec->cgroup_dirs);
+	pf_strv_clear(&l->rec->cgroup_created);
 	if (pf_cgroup_create(rel, &l->cg, err) < 0) {
 		/* like runc, an unprivileged user without a delegated cgroup goes without one,
 		 * unless the config asked for a path */
@@ -195,7 +219,7 @@ int pf_launch_prepare(struct pf_launch *l, struct pf_error *err)
 		return -1;
 	l->runtime_hooks = has_hooks(l->spec->hooks, true);
 	l->container_hooks = has_hooks(l->spec->hooks, false);
-	if (new_record(l, err) < 0 ||
+	if (new_record(l, err) < 0 || plan_cgroup(l, err) < 0 ||
 	    pf_store_claim(l->g->root, l->id, l->rec, text, &l->store, err) < 0)
 		return -1;
 	return make_cgroup(l, err) < 0 || open_fifo(l, err) < 0 ? -1 : 0;
@@ -322,6 +346,10 @@ int pf_launch_spawn(struct pf_launch *l, struct pf_error *err)
 	}
 	close(l->sync[1]);
 	l->sync[1] = -1;
+	/* init holds the fifo now; our copy would stay open in a foreground run for as long as
+	 * the container runs */
+	close(l->fifo_fd);
+	l->fifo_fd = -1;
 	l->first_child = l->pid = pid;
 	if (drive_child(l, err) < 0) {
 		/* init reports its own failure; a protocol error alone says less */

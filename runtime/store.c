@@ -15,8 +15,14 @@
 #include "bundle/json.h"
 #include "bundle/reflect.h"
 #include "bundle/validate.h"
+#include "runtime/proc.h"
 
 #define ID_MAX 1024
+/* Temporary entries of the root: ".new-ID-PID-START" (a claim being filled) and
+ * ".gone-ID-PID-START" (a directory being removed), named after their process so that what a
+ * killed one leaves can be told from one still at work. */
+#define NEW_PREFIX ".new-"
+#define GONE_PREFIX ".gone-"
 
 const char *pf_store_default_root(void)
 {
@@ -117,6 +123,23 @@ static int fill_temp_dir(const char *tmp, const struct pf_record *rec, const cha
 	return 0;
 }
 
+/* "ROOT/PREFIX-ID-PID-START" for this process (dir: ROOT/ID when id is NULL). */
+static int temp_name(char *buf, size_t size, const char *dir, const char *id, const char *prefix)
+{
+	uint64_t start = 0;
+	const char *slash = id ? NULL : strrchr(dir, '/');
+	int n;
+
+	pf_proc_stat(getpid(), &start, NULL);
+	if (slash)
+		n = snprintf(buf, size, "%.*s/%s%s-%d-%llu", (int)(slash - dir), dir, prefix,
+			     slash + 1, (int)getpid(), (unsigned long long)start);
+	else
+		n = snprintf(buf, size, "%s/%s%s-%d-%llu", dir, prefix, id, (int)getpid(),
+			     (unsigned long long)start);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 static void remove_tree(const char *dir)
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
@@ -140,7 +163,7 @@ int pf_store_claim(const char *root, const char *id, const struct pf_record *rec
 	if (mkdir_p(root, 0700) < 0)
 		return pf_fail_errno(err, errno, "create state root %s", root);
 	if (join(final, sizeof(final), root, id) < 0 ||
-	    snprintf(tmp, sizeof(tmp), "%s/.new-%s-%d", root, id, (int)getpid()) >= (int)sizeof(tmp))
+	    temp_name(tmp, sizeof(tmp), root, id, NEW_PREFIX) < 0)
 		return pf_fail(err, ENAMETOOLONG, "state path too long");
 	if (access(final, F_OK) == 0)
 		return pf_fail(err, EEXIST, "container %s already exists", id);
@@ -218,13 +241,11 @@ int pf_store_save(const struct pf_store *s, const struct pf_record *rec, struct 
 int pf_store_remove(struct pf_store *s, struct pf_error *err)
 {
 	char gone[PATH_MAX];
-	const char *slash = s->dir ? strrchr(s->dir, '/') : NULL;
 
-	if (!slash)
+	if (!s->dir || !strchr(s->dir, '/'))
 		return 0;
 	/* a dot name: invisible to list, never an ID */
-	if (snprintf(gone, sizeof(gone), "%.*s/.gone-%s-%d", (int)(slash - s->dir), s->dir,
-		     slash + 1, (int)getpid()) >= (int)sizeof(gone))
+	if (temp_name(gone, sizeof(gone), s->dir, NULL, GONE_PREFIX) < 0)
 		return pf_fail(err, ENAMETOOLONG, "state path too long");
 	if (rename(s->dir, gone) < 0 && errno != ENOENT)
 		return pf_fail_errno(err, errno, "remove %s", s->dir);
@@ -265,4 +286,39 @@ int pf_store_list(const char *root, pf_strv *ids, struct pf_error *err)
 	if (ids->n)
 		qsort(ids->v, ids->n, sizeof(char *), compare_strings);
 	return 0;
+}
+
+/* True for a temporary entry whose process is gone: "PREFIX...-PID-START". */
+static bool temp_orphaned(const char *name)
+{
+	const char *start, *pid;
+	char *end;
+	unsigned long long st;
+	long p;
+
+	if (strncmp(name, NEW_PREFIX, strlen(NEW_PREFIX)) != 0 &&
+	    strncmp(name, GONE_PREFIX, strlen(GONE_PREFIX)) != 0)
+		return false;
+	start = strrchr(name, '-');
+	for (pid = start; pid > name && pid[-1] != '-'; pid--)
+		;
+	if (pid <= name + 1 || !start[1] || start == pid)
+		return false;
+	p = strtol(pid, &end, 10);
+	if (end != start || p <= 0 || p > INT_MAX)
+		return false;
+	st = strtoull(start + 1, &end, 10);
+	return !*end && !pf_proc_same((pid_t)p, st);
+}
+
+void pf_store_reap_temp(const char *root)
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	while (d && (e = readdir(d)))
+		if ((e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) && temp_orphaned(e->d_name) &&
+		    join(path, sizeof(path), root, e->d_name) == 0)
+			remove_tree(path);
 }

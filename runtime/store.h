@@ -37,6 +37,9 @@ int pf_store_path(const struct pf_store *s, const char *name, char *buf, size_t 
  * removes it. The store stays open but empty. */
 int pf_store_remove(struct pf_store *s, struct pf_error *err);
 void pf_store_close(struct pf_store *s);
+/* Removes what creates and deletes killed halfway (SIGKILL) left in root: the temporary
+ * directories of processes that are gone. Those of live ones are untouched. */
+void pf_store_reap_temp(const char *root);
 /* IDs of every container under root, sorted. */
 int pf_store_list(const char *root, pf_strv *ids, struct pf_error *err);
 
