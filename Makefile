@@ -4,6 +4,7 @@
 #   make check        deps check, build, unit tests and tests/tools, rootfs, then tests/run-tests.sh
 #   make asan         the same under ASan+UBSan, in build-asan/
 #   make fuzz         libFuzzer targets tests/fuzz/fuzz_*.c for FUZZ_SECONDS each, in build-fuzz/
+#   make valgrind     memcheck of spec, validate, create, state, list, delete, run (tests/valgrind.sh)
 #   make bench        start-up benchmark against crun and runc (root), see docs/performance.md
 #   make demo         write and validate a default bundle
 #   make cppcheck     static analysis of bundle/ runtime/ compat/
@@ -101,8 +102,8 @@ FLAGS_FILE := $(BUILD)/.flags
 FLAGS_NOW   = $(CC) | $(CPPFLAGS) $(CFLAGS) $(PF_CFLAGS) | $(LDFLAGS) $(PF_LDFLAGS) | $(LDLIBS) $(PF_LDLIBS)
 
 .DEFAULT_GOAL := all
-.PHONY: all lib tests fuzz-bins check asan fuzz bench demo cppcheck rootfs deps deps-check \
-	print-deps install uninstall clean distclean FORCE
+.PHONY: all lib tests fuzz-bins check asan fuzz valgrind bench demo cppcheck rootfs deps \
+	deps-check print-deps install uninstall clean distclean FORCE
 .DELETE_ON_ERROR:
 # Objects only reached through a pattern rule would be deleted as intermediates; keep them.
 .SECONDARY: $(TOOL_OBJS) $(FUZZ_OBJS)
@@ -143,7 +144,10 @@ $(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) $(PF_LDFLAGS) -o $@ $^ $(LDLIBS) $(PF_LDLIBS)
 
 # Fuzz targets bring libFuzzer's main(); only meaningful with SANITIZE=fuzz (see `make fuzz`).
-$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB)
+# compat/ is the pflask binary, not the library: the targets also link its flag grammars.
+FUZZ_COMPAT_OBJS := $(call obj,$(filter $(addprefix compat/,capsflag.c envflag.c mountflag.c \
+	netifflag.c options.c usermap.c),$(COMPAT_SRCS)))
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_COMPAT_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(subst fuzzer-no-link,fuzzer,$(PF_LDFLAGS)) -o $@ $^ $(LDLIBS) $(PF_LDLIBS)
 
@@ -217,6 +221,11 @@ else
 			-artifact_prefix=$$a/ $$dict $$c || { echo "fuzz_$$n FAILED (see $$a/)"; fail=1; }; \
 	done; exit $$fail
 endif
+
+# valgrind cannot run an ASan build, so this is the plain one; root for the container part.
+valgrind: deps-check
+	$(MAKE) --no-print-directory all rootfs
+	PFLASK_BUILD=$(BUILD) tests/valgrind.sh
 
 # A benchmark, not a test: prints a table (also $(BUILD)/bench/latest.md) and exits 0.
 # BENCH_N sequential rounds, BENCH_CONCURRENT_N containers per concurrency level; more

@@ -93,3 +93,21 @@ const char *pf_quote(char *buf, size_t size, const char *s)
 	buf[o] = '\0';
 	return buf;
 }
+
+const char *pf_escape(char *buf, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	if (size < 1)
+		return "";
+	for (; *s && o + 5 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -23,5 +23,8 @@ void pf_error_clear(struct pf_error *e);
 /* Writes s into buf as a quoted, escaped, possibly shortened string fit for a one-line message. */
 const char *pf_quote(char *buf, size_t size, const char *s);
 #define PF_QUOTE_MAX 80
+/* As pf_quote, unquoted and shortened only when buf is full: control characters become \xNN,
+ * for text that is already part of a message's wording (a flag as it was given, a path). */
+const char *pf_escape(char *buf, size_t size, const char *s);
 
 #endif

@@ -14,10 +14,13 @@
 
 int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO nobody writes to would wait forever; cleared once open, so a
+	 * FIFO without a writer reads as empty and a pipe (/dev/stdin) is read to its end */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	_cleanup_free_ char *buf = NULL;
 	size_t have = 0, cap = 0;
 	struct stat st;
+	int fl;
 
 	if (fd < 0)
 		return pf_fail_errno(err, errno, "open %s", path);
@@ -25,6 +28,8 @@ int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err
 		return pf_fail_errno(err, errno, "stat %s", path);
 	if (S_ISDIR(st.st_mode))
 		return pf_fail(err, EISDIR, "read %s: is a directory", path);
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return pf_fail_errno(err, errno, "read %s", path);
 	for (;;) {
 		ssize_t n;
 

@@ -109,7 +109,9 @@ int main(int argc, char **argv)
 	}
 	pf_options_clear(&o);
 	if (rc < 0) {
-		fprintf(stderr, "pflask: %s\n", err.msg);
+		char safe[4 * PF_ERROR_MAX];    /* one line, whatever the message quotes */
+
+		fprintf(stderr, "pflask: %s\n", pf_escape(safe, sizeof(safe), err.msg));
 		return 1;
 	}
 	return rc;

@@ -69,17 +69,21 @@ int pf_split_fields(const char *s, char sep, char **copy, char **fields, size_t 
 	return n;
 }
 
-/* The flag as it was given, for messages: "--chroot=/x", "-r /x", "-neth0:e0", "--netif". */
+/* The flag as it was given, for messages: "--chroot=/x", "-r /x", "-neth0:e0", "--netif".
+ * The argument's control characters are escaped: the message stays one line. */
 static const char *opt_text(char *buf, size_t size, int c, int longindex, const char *arg)
 {
+	char esc[PF_ERROR_MAX / 2];
+	const char *a = pf_escape(esc, sizeof(esc), arg ? arg : "");
+
 	if (longindex >= 0 && arg)
-		snprintf(buf, size, "--%s=%s", opt_long[longindex].name, arg);
+		snprintf(buf, size, "--%s=%s", opt_long[longindex].name, a);
 	else if (longindex >= 0)
 		snprintf(buf, size, "--%s", opt_long[longindex].name);
 	else if (arg && c == 'n')    /* an optional argument is only ever attached */
-		snprintf(buf, size, "-%c%s", c, arg);
+		snprintf(buf, size, "-%c%s", c, a);
 	else if (arg)
-		snprintf(buf, size, "-%c %s", c, arg);
+		snprintf(buf, size, "-%c %s", c, a);
 	else
 		snprintf(buf, size, "-%c", c);
 	return buf;
@@ -279,7 +283,8 @@ static bool opt_known(int val)
  * argv[optind - 1]; a short one may still be inside a cluster ("-kx"), so it is named alone. */
 static int opt_getopt_error(int c, char **argv, struct pf_error *err)
 {
-	const char *text = optind > 0 ? argv[optind - 1] : "";
+	char esc[PF_ERROR_MAX / 2], letter[8];
+	const char *text = pf_escape(esc, sizeof(esc), optind > 0 ? argv[optind - 1] : "");
 
 	if (c == ':')
 		return strncmp(text, "--", 2) == 0
@@ -291,26 +296,30 @@ static int opt_getopt_error(int c, char **argv, struct pf_error *err)
 		return pf_fail(err, EINVAL, "%s: unknown option (see pflask --help)", text);
 	if (opt_known(optopt))
 		return pf_fail(err, EINVAL, "%s: takes no argument", text);
-	return pf_fail(err, EINVAL, "-%c: unknown option (see pflask --help)", optopt);
+	return pf_fail(err, EINVAL, "-%s: unknown option (see pflask --help)",
+		       pf_escape(letter, sizeof(letter), (char[]){ (char)optopt, '\0' }));
 }
 
 /* Flags that cannot be given together, or one without the other. */
 static int opt_check_combinations(const struct pf_options *o, struct pf_error *err)
 {
+	char esc[PF_ERROR_MAX / 2];
+
 	if (o->ephemeral && !o->chroot)
 		return pf_fail(err, EINVAL, "--ephemeral: needs --chroot");
 	if (o->hostname && o->no_utsns)
 		return pf_fail(err, EINVAL, "--hostname=%s: needs a UTS namespace (drop --no-utsns)",
-			       o->hostname);
+			       pf_escape(esc, sizeof(esc), o->hostname));
 	if (o->no_mountns && o->chroot)
 		return pf_fail(err, EINVAL, "--chroot=%s: needs a mount namespace (drop --no-mountns)",
-			       o->chroot);
+			       pf_escape(esc, sizeof(esc), o->chroot));
 	if (o->no_mountns && o->mounts.n)
 		return pf_fail(err, EINVAL, "--mount: needs a mount namespace (drop --no-mountns)");
 	if (o->no_netns && o->netif_given)
 		return pf_fail(err, EINVAL, "--netif%s%s: needs a network namespace (drop --no-netns)",
 			       o->netifs.v[0].spec ? "=" : "",
-			       o->netifs.v[0].spec ? o->netifs.v[0].spec : "");
+			       o->netifs.v[0].spec ? pf_escape(esc, sizeof(esc), o->netifs.v[0].spec)
+						   : "");
 	return 0;
 }
 

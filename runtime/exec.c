@@ -274,6 +274,8 @@ int pf_exec(const struct pf_globals *g, const char *id, const struct pf_exec_opt
 	sigset_t old;
 	int rc, status = 0, sfd = -1;
 
+	if (pf_store_check_id(id, err) < 0)    /* said alone, as create does */
+		return -1;
 	rc = load(g, id, &x, err) < 0 || prepare(&x, err) < 0 ? -1 : 0;
 	if (rc == 0 && !o->detach) {
 		/* the process is our grandchild: it comes back to us when its parent exits */

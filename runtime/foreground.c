@@ -76,5 +76,7 @@ int pf_write_pid_file(const char *path, pid_t pid, struct pf_error *err)
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
 
-	return pf_file_write(path, buf, (size_t)n, 0644, 0, err);
+	if (pf_file_write(path, buf, (size_t)n, 0644, 0, err) < 0)
+		return pf_error_prefix(err, "--pid-file");
+	return 0;
 }

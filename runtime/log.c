@@ -66,16 +66,24 @@ static void write_line(const char *level, const char *msg)
 		return;
 }
 
+/* An error is one line on stderr whatever it quotes (an ID, a path, a config value): control
+ * characters are written as \xNN. */
 void pf_log_error(const struct pf_error *err)
 {
-	fprintf(stderr, "pflask-runtime: %s\n", err->msg);
-	write_line("error", err->msg);
+	char safe[4 * PF_ERROR_MAX];
+
+	pf_escape(safe, sizeof(safe), err->msg);
+	fprintf(stderr, "pflask-runtime: %s\n", safe);
+	write_line("error", logger.format == PF_LOG_JSON ? err->msg : safe);
 }
 
 void pf_log_warning(const struct pf_error *err)
 {
-	fprintf(stderr, "pflask-runtime: warning: %s\n", err->msg);
-	write_line("warning", err->msg);
+	char safe[4 * PF_ERROR_MAX];
+
+	pf_escape(safe, sizeof(safe), err->msg);
+	fprintf(stderr, "pflask-runtime: warning: %s\n", safe);
+	write_line("warning", logger.format == PF_LOG_JSON ? err->msg : safe);
 }
 
 void pf_log_debug(const char *fmt, ...)

@@ -1,7 +1,8 @@
-/* Paths inside the rootfs. Every lookup goes through openat2(RESOLVE_IN_ROOT): an absolute
- * symlink or a ".." in the rootfs is taken relative to the rootfs, so nothing the image holds
- * can make us create, mount or mknod outside it. Missing components are created one at a
- * time relative to their parent's fd, never through a path string that is walked again. */
+/* Paths inside the rootfs. Every lookup goes through openat2(RESOLVE_IN_ROOT) (or the same
+ * lookup by hand where openat2 is missing): an absolute symlink or a ".." in the rootfs is taken
+ * relative to the rootfs, so nothing the image holds can make us create, mount or mknod outside
+ * it. Missing components are created one at a time relative to their parent's fd, never
+ * through a path string that is walked again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,20 +16,135 @@
 #include "runtime/mount_internal.h"
 
 #define RESOLVE_FLAGS (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+#define MAX_HOPS 40
 
-/* openat2 in the root; EAGAIN means a rename or mount raced with a ".." walk: try again. */
+/* -1 with errno set to e. */
+static int fail_with(int e)
+{
+	errno = e;
+	return -1;
+}
+
+/* dir replaced by its subdirectory name, opened O_PATH without following a symlink. */
+static int step_into(int *dir, const char *name)
+{
+	int fd = openat(*dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	close(*dir);
+	*dir = fd;
+	return 0;
+}
+
+/* The directory resolved ("/a/b", only real directories) opened again from the root. */
+static int reopen_resolved(int root_fd, const char *resolved, int *dir)
+{
+	char copy[PATH_MAX], *rest = copy, *name;
+	int fd = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	close(*dir);
+	*dir = fd;
+	snprintf(copy, sizeof(copy), "%s", resolved);
+	while ((name = strsep(&rest, "/")) != NULL)
+		if (*name && step_into(dir, name) < 0)
+			return -1;
+	return 0;
+}
+
+/* What openat2(RESOLVE_IN_ROOT) does, by hand, where it answers ENOSYS (Linux before 5.6, a
+ * seccomp profile that does not know it, valgrind): one component at a time with O_NOFOLLOW,
+ * a symlink's target walked on from the root (absolute) or from its directory, ".." never above
+ * the root, at most 40 symlinks. openat2 also notices a rename racing a ".." walk; this does
+ * not, and needs no more while the rootfs is ours alone, as it is while a container is made. */
+static int open_by_hand(int root_fd, const char *path, int flags)
+{
+	char todo[PATH_MAX], resolved[PATH_MAX] = "", target[PATH_MAX], name[NAME_MAX + 1];
+	_cleanup_close_ int dir = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *p = todo;
+	int hops = 0;
+
+	if (dir < 0)
+		return -1;
+	if ((size_t)snprintf(todo, sizeof(todo), "%s", path) >= sizeof(todo))
+		return fail_with(ENAMETOOLONG);
+	for (;;) {
+		size_t n, len = strlen(resolved);
+		ssize_t tl;
+		bool last, dir_only;
+
+		p += strspn(p, "/");
+		if (!*p)
+			return openat(dir, ".", flags | O_CLOEXEC);
+		n = strcspn(p, "/");
+		if (n > NAME_MAX)
+			return fail_with(ENAMETOOLONG);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		last = p[strspn(p, "/")] == '\0';
+		dir_only = last && *p == '/';    /* "name/": a directory, a symlink followed */
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0) {
+			char *slash = strrchr(resolved, '/');
+
+			if (slash)
+				*slash = '\0';
+			if (reopen_resolved(root_fd, resolved, &dir) < 0)
+				return -1;
+			continue;
+		}
+		tl = readlinkat(dir, name, target, sizeof(target) - 1);
+		if (tl >= 0 && !(last && !dir_only && (flags & O_NOFOLLOW))) {
+			char next[PATH_MAX];
+
+			if (++hops > MAX_HOPS)
+				return fail_with(ELOOP);
+			target[tl] = '\0';
+			if ((size_t)snprintf(next, sizeof(next), "%s%s", target, p) >= sizeof(next))
+				return fail_with(ENAMETOOLONG);
+			memcpy(todo, next, strlen(next) + 1);
+			p = todo;
+			if (target[0] == '/') {
+				resolved[0] = '\0';
+				if (reopen_resolved(root_fd, resolved, &dir) < 0)
+					return -1;
+			}
+			continue;
+		}
+		if (last)
+			return openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC |
+				      (dir_only ? O_DIRECTORY : 0));
+		if (len + n + 2 > sizeof(resolved))
+			return fail_with(ENAMETOOLONG);
+		if (step_into(&dir, name) < 0)
+			return -1;
+		snprintf(resolved + len, sizeof(resolved) - len, "/%s", name);
+	}
+}
+
+/* openat2 in the root; EAGAIN means a rename or mount raced with a ".." walk: try again.
+ * Once it has answered ENOSYS, this process does every lookup by hand. */
 static int open_scoped(int root_fd, const char *path, int flags)
 {
+	static bool no_openat2;
 	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
 				.resolve = RESOLVE_FLAGS };
 	int fd = -1;
 
 	if (!*path)
 		path = ".";
-	for (int tries = 0; tries < 16; tries++) {
+	for (int tries = 0; tries < 16 && !no_openat2; tries++) {
 		fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
 		if (fd >= 0 || errno != EAGAIN)
 			break;
+	}
+	if (fd < 0 && (no_openat2 || errno == ENOSYS)) {
+		no_openat2 = true;
+		return open_by_hand(root_fd, path, flags);
 	}
 	return fd;
 }
@@ -47,7 +163,6 @@ static int create_entry(int dir, const char *name, bool as_file)
 	return mkdirat(dir, name, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-#define MAX_HOPS 40
 #define DANGLING (-2)
 
 /* prefix/ was found to be a symlink to nowhere: what to walk next is its target (inside the
@@ -145,8 +260,6 @@ int pf_open_in_root(int root_fd, const char *path, bool create, bool as_file, in
 
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOSYS)
-		return pf_fail(err, ENOSYS, "openat2 is not available (Linux 5.6 or later needed)");
 	if (errno != ENOENT || !create)
 		return pf_fail_errno(err, errno, "open %s in the rootfs", path);
 	return create_path(root_fd, path, as_file, flags, err);

@@ -35,6 +35,9 @@ static int create_steps(struct pf_launch *l, struct pf_error *err)
  * on failure nothing of it is left. */
 int pf_create_container(struct pf_launch *l, struct pf_error *err)
 {
+	/* a refused ID is said alone: "create <10 KiB of ID>: " would leave no room for why */
+	if (pf_store_check_id(l->id, err) < 0)
+		return -1;
 	if (create_steps(l, err) == 0)
 		return 0;
 	pf_launch_abort(l);

@@ -44,9 +44,12 @@ int pf_store_check_id(const char *id, struct pf_error *err)
 	if (n == 0)
 		return pf_fail(err, EINVAL, "container ID must not be empty");
 	/* a leading dot is kept for the store's own temporary entries */
-	if (n > ID_MAX || strspn(id, allowed) != n || id[0] == '.')
-		return pf_fail(err, EINVAL, "invalid container ID \"%.64s\": use letters, digits "
-				       "and _ + - . (not first) only", id);
+	if (n > ID_MAX || strspn(id, allowed) != n || id[0] == '.') {
+		char q[PF_QUOTE_MAX];
+
+		return pf_fail(err, EINVAL, "invalid container ID %s: use letters, digits "
+			       "and _ + - . (not first) only", pf_quote(q, sizeof(q), id));
+	}
 	return 0;
 }
 
