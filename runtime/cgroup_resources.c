@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,4 +481,37 @@ int pf_cgroup_apply_resources(const struct pf_cgroup *cg, const struct pf_resour
 		rc = pf_cg_v2_enable(&L, &v2_ctrls, err) < 0 ? -1 : pf_cg_v2_apply(&L, r, err);
 	pf_strv_clear(&v2_ctrls);
 	return rc;
+}
+
+int pf_cg_hugetlb(const char *dir, const struct pf_resources *r, const char *suffix,
+		  struct pf_error *err)
+{
+	for (size_t i = 0; i < r->hugepage_limits.n; i++) {
+		const struct pf_hugepage_limit *h = &r->hugepage_limits.v[i];
+		char file[128], rsvd[128];
+
+		snprintf(file, sizeof(file), "hugetlb.%s.%s", h->page_size, suffix);
+		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", h->page_size, suffix);
+		if (!pf_cg_exists(dir, file))
+			return pf_fail(err, ENOENT, "linux.resources.hugepageLimits[%zu]: no %s huge "
+				       "pages on this host (no %s in %s)", i, h->page_size, file, dir);
+		if (pf_cg_writef(dir, file, err, "%" PRIu64, h->limit.v) < 0)
+			return -1;
+		if (pf_cg_exists(dir, rsvd) && pf_cg_writef(dir, rsvd, err, "%" PRIu64, h->limit.v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int pf_cg_rdma(const char *dir, const struct pf_resources *r, struct pf_error *err)
+{
+	for (size_t i = 0; i < r->rdma.n; i++) {
+		char line[256];
+
+		if (pf_cg_rdma_line(r->rdma.keys[i], &r->rdma.v[i], line, sizeof(line)) < 0)
+			return pf_fail(err, EOVERFLOW, "linux.resources.rdma: device name too long");
+		if (pf_cg_write(dir, "rdma.max", line, err) < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -125,4 +125,11 @@ int pf_devices_bpf_load(const struct bpf_insn *insns, size_t count, struct pf_er
 int pf_devices_bpf_apply(const char *dir, const struct pf_dev_rule *rules, size_t n,
 			 struct pf_error *err);
 
+/* hugepageLimits: hugetlb.SIZE.<suffix> ("limit_in_bytes" on v1, "max" on v2), and the
+ * reservation limit (Linux 5.7) beside it where the kernel has it, as runc does. */
+int pf_cg_hugetlb(const char *dir, const struct pf_resources *r, const char *suffix,
+		  struct pf_error *err);
+/* rdma: one rdma.max line per device (the same format on v1 and v2). */
+int pf_cg_rdma(const char *dir, const struct pf_resources *r, struct pf_error *err);
+
 #endif

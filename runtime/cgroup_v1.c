@@ -179,40 +179,6 @@ static int blkio(const char *dir, const struct pf_block_io *b, struct pf_error *
 	return 0;
 }
 
-/* The reservation limit (Linux 5.7) where the kernel has it, and the fault limit, as runc
- * does: the spec prefers the former and falls back to the latter. */
-static int hugetlb(const char *dir, const struct pf_resources *r, struct pf_error *err)
-{
-	for (size_t i = 0; i < r->hugepage_limits.n; i++) {
-		const struct pf_hugepage_limit *h = &r->hugepage_limits.v[i];
-		char file[128], rsvd[128];
-
-		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", h->page_size);
-		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
-		if (!pf_cg_exists(dir, file))
-			return pf_fail(err, ENOENT, "linux.resources.hugepageLimits[%zu]: no %s huge "
-				       "pages on this host (no %s in %s)", i, h->page_size, file, dir);
-		if (pf_cg_writef(dir, file, err, "%" PRIu64, h->limit.v) < 0)
-			return -1;
-		if (pf_cg_exists(dir, rsvd) && pf_cg_writef(dir, rsvd, err, "%" PRIu64, h->limit.v) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int rdma(const char *dir, const struct pf_resources *r, struct pf_error *err)
-{
-	for (size_t i = 0; i < r->rdma.n; i++) {
-		char line[256];
-
-		if (pf_cg_rdma_line(r->rdma.keys[i], &r->rdma.v[i], line, sizeof(line)) < 0)
-			return pf_fail(err, EOVERFLOW, "linux.resources.rdma: device name too long");
-		if (pf_cg_write(dir, "rdma.max", line, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int net_prio(const char *dir, const struct pf_network *n, struct pf_error *err)
 {
 	for (size_t i = 0; i < n->priorities.n; i++) {
@@ -307,14 +273,14 @@ int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
 		return -1;
 	if (r->block_io && d[PF_CTRL_BLKIO] && blkio(d[PF_CTRL_BLKIO], r->block_io, err) < 0)
 		return -1;
-	if (d[PF_CTRL_HUGETLB] && hugetlb(d[PF_CTRL_HUGETLB], r, err) < 0)
+	if (d[PF_CTRL_HUGETLB] && pf_cg_hugetlb(d[PF_CTRL_HUGETLB], r, "limit_in_bytes", err) < 0)
 		return -1;
 	if (net && net->class_id.set && d[PF_CTRL_NET_CLS] &&
 	    pf_cg_writef(d[PF_CTRL_NET_CLS], "net_cls.classid", err, "%" PRIu64, net->class_id.v) < 0)
 		return -1;
 	if (net && d[PF_CTRL_NET_PRIO] && net_prio(d[PF_CTRL_NET_PRIO], net, err) < 0)
 		return -1;
-	if (d[PF_CTRL_RDMA] && rdma(d[PF_CTRL_RDMA], r, err) < 0)
+	if (d[PF_CTRL_RDMA] && pf_cg_rdma(d[PF_CTRL_RDMA], r, err) < 0)
 		return -1;
 	if (d[PF_CTRL_DEVICES] && devices(d[PF_CTRL_DEVICES], r, err) < 0)
 		return -1;

@@ -288,38 +288,6 @@ static int io(const char *dir, const struct pf_block_io *b, struct pf_error *err
 	return rc;
 }
 
-static int hugetlb(const char *dir, const struct pf_resources *r, struct pf_error *err)
-{
-	for (size_t i = 0; i < r->hugepage_limits.n; i++) {
-		const struct pf_hugepage_limit *h = &r->hugepage_limits.v[i];
-		char file[128], rsvd[128];
-
-		snprintf(file, sizeof(file), "hugetlb.%s.max", h->page_size);
-		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.max", h->page_size);
-		if (!pf_cg_exists(dir, file))
-			return pf_fail(err, ENOENT, "linux.resources.hugepageLimits[%zu]: no %s huge "
-				       "pages on this host (no %s in %s)", i, h->page_size, file, dir);
-		if (pf_cg_writef(dir, file, err, "%" PRIu64, h->limit.v) < 0)
-			return -1;
-		if (pf_cg_exists(dir, rsvd) && pf_cg_writef(dir, rsvd, err, "%" PRIu64, h->limit.v) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int rdma(const char *dir, const struct pf_resources *r, struct pf_error *err)
-{
-	for (size_t i = 0; i < r->rdma.n; i++) {
-		char line[256];
-
-		if (pf_cg_rdma_line(r->rdma.keys[i], &r->rdma.v[i], line, sizeof(line)) < 0)
-			return pf_fail(err, EOVERFLOW, "linux.resources.rdma: device name too long");
-		if (pf_cg_write(dir, "rdma.max", line, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* A file of a controller this group was not given reads as missing: say which. */
 static void unified_missing(const char *dir, const char *key, struct pf_error *err)
 {
@@ -398,9 +366,9 @@ int pf_cg_v2_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
 		return -1;
 	if (r->block_io && !v1[PF_CTRL_BLKIO] && io(dir, r->block_io, err) < 0)
 		return -1;
-	if (!v1[PF_CTRL_HUGETLB] && hugetlb(dir, r, err) < 0)
+	if (!v1[PF_CTRL_HUGETLB] && pf_cg_hugetlb(dir, r, "max", err) < 0)
 		return -1;
-	if (!v1[PF_CTRL_RDMA] && rdma(dir, r, err) < 0)
+	if (!v1[PF_CTRL_RDMA] && pf_cg_rdma(dir, r, err) < 0)
 		return -1;
 	/* after the blocks, so that a unified key overrides what they wrote to the same file */
 	if (unified(dir, &r->unified, err) < 0)
