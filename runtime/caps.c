@@ -4,14 +4,11 @@
 #include "runtime/process.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/capability.h>
-#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bundle/cleanup.h"
 #include "bundle/names.h"
 
 #define CAP_BIT(c) (1ULL << (c))
@@ -50,21 +47,14 @@ static const char *cap_name(int c)
 								  : "unknown capability";
 }
 
-/* The highest capability the running kernel knows. /proc may not be mounted in the container,
- * so fall back to asking the bounding set, which answers EINVAL past the last one. */
+/* The highest capability the running kernel knows: the bounding set answers EINVAL past the
+ * last one. Not /proc/sys/kernel/cap_last_cap: in the container (after pivot_root, or in exec)
+ * /proc may be a directory of the image, and a low number there would leave the rest of the
+ * bounding set in place (CVE-2025-52881's family: a read of /proc redirected). */
 static int cap_last(void)
 {
-	_cleanup_close_ int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-	char buf[16];
-	ssize_t n;
 	int c;
 
-	if (fd >= 0 && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
-		c = atoi(buf);
-		if (c > 0 && c < 64)
-			return c;
-	}
 	for (c = 0; c < 63; c++)
 		if (prctl(PR_CAPBSET_READ, c + 1, 0, 0, 0) < 0)
 			break;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,22 +82,26 @@ static int wait_init_gone(const struct pf_record *r)
 	return -1;
 }
 
-/* poststart hooks run after the process has been executed: init is a copy of this runtime
- * until its execve, so its /proc/PID/exe stops being ours then (or it is gone). */
-static void wait_for_exec(pid_t pid)
+/* What init executes: while it waits, a view of the runtime's binary (the one create ran,
+ * perhaps sealed: runtime/exeseal.c). */
+static bool exe_of(pid_t pid, struct stat *st)
 {
-	char self[PATH_MAX], path[64], exe[PATH_MAX];
-	struct timespec pause = { 0, 1000000 };
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char path[64];
 
-	if (n < 0)
-		return;
-	self[n] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	for (int i = 0; i < 10000; i++) {
-		ssize_t m = readlink(path, exe, sizeof(exe) - 1);
+	return stat(path, st) == 0;
+}
 
-		if (m < 0 || (size_t)m != (size_t)n || memcmp(exe, self, (size_t)n) != 0)
+/* poststart hooks run after the process has been executed: until then init's exe is the one
+ * it waited with (or it is gone). */
+static void wait_for_exec(pid_t pid, const struct stat *parked)
+{
+	struct timespec pause = { 0, 1000000 };
+	struct stat now;
+
+	for (int i = 0; i < 10000; i++) {
+		if (!exe_of(pid, &now) || now.st_dev != parked->st_dev ||
+		    now.st_ino != parked->st_ino)
 			return;
 		nanosleep(&pause, NULL);
 	}
@@ -108,10 +113,14 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error 
 	_cleanup_free_ char *state = NULL;
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX];
+	struct stat parked;
+	bool parked_known;
 
 	if (pf_container_status(s, r) != PF_CREATED)
 		return pf_fail(err, EINVAL, "cannot start a container that is %s",
 			       pf_status_name(pf_container_status(s, r)));
+	/* noted before init may go on (unknown to a caller that may not look into init) */
+	parked_known = exe_of((pid_t)r->state->pid.v, &parked);
 	pf_store_path(s, PF_EXEC_FIFO, path, sizeof(path));
 	/* init holds the fifo open: a writer never blocks, and ENXIO means init is gone */
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -125,7 +134,8 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error 
 	if (!spec)
 		return -1;
 	if (spec->hooks && spec->hooks->poststart.n) {
-		wait_for_exec((pid_t)r->state->pid.v);
+		if (parked_known)
+			wait_for_exec((pid_t)r->state->pid.v, &parked);
 		if (pf_state_json(r, "running", &state, err) < 0)
 			return -1;
 		if (pf_hooks_run(&spec->hooks->poststart, "poststart", state, err) < 0) {

@@ -8,6 +8,7 @@
 
 #include "bundle/config.h"
 #include "runtime/cli.h"
+#include "runtime/exeseal.h"
 #include "runtime/log.h"
 #include "runtime/store.h"
 
@@ -146,6 +147,11 @@ static int parse_globals(int argc, char **argv, struct pf_globals *g, struct pf_
 	return optind;
 }
 
+static bool enters_container(const struct pf_verb *verb)
+{
+	return verb->run == pf_cmd_create || verb->run == pf_cmd_run || verb->run == pf_cmd_exec;
+}
+
 int main(int argc, char **argv)
 {
 	struct pf_globals g = { .root = pf_store_default_root() };
@@ -169,6 +175,11 @@ int main(int argc, char **argv)
 	}
 	if (pf_wants_help(verb, argc - at, argv + at))
 		return 0;
+	/* their processes enter containers as forks of this one (CVE-2019-5736) */
+	if (enters_container(verb) && pf_exe_seal(argv, &err) < 0) {
+		pf_log_error(&err);
+		return 1;
+	}
 	optind = 1;
 	rc = verb->run(&g, argc - at, argv + at, &err);
 	if (rc < 0) {

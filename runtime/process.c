@@ -7,12 +7,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,9 +42,13 @@ static int set_oom_score_adj(int value, struct pf_error *err)
 	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	char buf[16];
 	int len = snprintf(buf, sizeof(buf), "%d", value);
+	struct statfs sfs;
 
 	if (fd < 0)
 		return pf_fail_errno(err, errno, "open /proc/self/oom_score_adj");
+	/* the container's /proc by now: an image without a procfs mount would take the write */
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return pf_fail(err, EXDEV, "set oom_score_adj: /proc is not procfs");
 	if (write(fd, buf, (size_t)len) != len)
 		return pf_fail_errno(err, errno, "set oom_score_adj to %d", value);
 	return 0;
@@ -143,18 +149,6 @@ static int verify_cwd(struct pf_error *err)
 	return 0;
 }
 
-/* A user namespace whose gid map was written without CAP_SETGID has setgroups "deny"; groups
- * cannot be set there, and there is nothing to do about it (runc skips it silently too). */
-static bool setgroups_allowed(void)
-{
-	_cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-	char buf[8] = "";
-
-	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) < 0)
-		return true;
-	return strncmp(buf, "deny", 4) != 0;
-}
-
 static int id_error(struct pf_error *err, int e, bool in_userns, const char *what,
 		    unsigned int id)
 {
@@ -166,7 +160,12 @@ static int id_error(struct pf_error *err, int e, bool in_userns, const char *wha
 
 static int switch_user(const struct pf_exec_plan *plan, struct pf_error *err)
 {
-	if (setgroups_allowed() && setgroups(plan->n_groups, plan->groups) < 0)
+	/* A user namespace whose gid map was written without CAP_SETGID has setgroups "deny":
+	 * groups cannot be set there, and there is nothing to do about it (runc skips it
+	 * silently too). The kernel's EPERM says so, not /proc/self/setgroups: that is the
+	 * container's /proc now, where an image without a procfs mount could say "deny" to keep
+	 * the groups of whoever ran the runtime. */
+	if (setgroups(plan->n_groups, plan->groups) < 0 && !(errno == EPERM && plan->in_userns))
 		return pf_fail_errno(err, errno, "setgroups");
 	if (setresgid(plan->gid, plan->gid, plan->gid) < 0)
 		return id_error(err, errno, plan->in_userns, "gid", plan->gid);
