@@ -63,7 +63,7 @@ int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+int pf_write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
@@ -92,7 +92,7 @@ int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, 
 		return pf_fail_errno(err, errno, "write %s", path);
 	bool exclusive = flags & PF_FILE_EXCL;
 
-	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 ||
+	if (fchmod(fd, mode) < 0 || pf_write_all(fd, buf, len) < 0 ||
 	    ((flags & PF_FILE_SYNC) && fsync(fd) < 0)) {
 		int e = errno;
 		unlink(tmp);

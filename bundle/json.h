@@ -26,6 +26,8 @@ int pf_json_encode(const struct pf_type *type, const void *obj, char **out, size
 /* True when s is well-formed UTF-8 (RFC 3629), the only text JSON may carry. */
 bool pf_utf8_valid(const char *s);
 
+/* write(2) until all of buf is written (EINTR retried); 0, or -1 with errno. */
+int pf_write_all(int fd, const char *buf, size_t len);
 /* Reads a whole file (at most PF_JSON_MAX_SIZE bytes), NUL-terminated. */
 int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err);
 #define PF_FILE_EXCL 0x1u  /* an existing file is an error (EEXIST) and is never replaced */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bundle/cleanup.h"
+#include "bundle/json.h"
 #include "compat/detach.h"
 #include "compat/supervise.h"
 
@@ -80,21 +81,6 @@ static void send_winsize(int sock)
 		pf_detach_send(sock, PF_DT_WINSIZE, &ws, sizeof(ws));
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Keys typed: everything up to ^@ goes to the pty; ^@ itself detaches. */
 static void on_stdin(struct client *c, struct pf_error *err)
 {
@@ -137,7 +123,7 @@ static void on_server(struct client *c, struct pf_error *err)
 	}
 	switch (buf[0]) {
 	case PF_DT_DATA:
-		if (write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1) < 0) {
+		if (pf_write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1) < 0) {
 			c->result = pf_fail_errno(err, errno, "--attach=%d: write", (int)c->pid);
 			c->done = true;
 		}
