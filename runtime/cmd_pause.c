@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bundle/cleanup.h"
 #include "runtime/cli.h"
 #include "runtime/container.h"
 #include "runtime/freezer.h"
@@ -99,30 +100,49 @@ static FILE *spawn_ps(char **argv, pid_t *child)
 	return fdopen(fds[0], "r");
 }
 
-/* The value of column col of line, or -1; *header_col is set from the line naming PID. */
-static long pid_in_line(const char *line, int *pid_col)
+/* The column of ps's header that names PID, or -1. */
+static int pid_column(const char *header)
 {
-	char copy[4096], *tok, *save = NULL;
+	_cleanup_free_ char *copy = strdup(header);
+	char *tok, *save = NULL;
 	int col = 0;
 
-	snprintf(copy, sizeof(copy), "%s", line);
-	for (tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save), col++) {
-		if (*pid_col < 0 && strcmp(tok, "PID") == 0) {
-			*pid_col = col;
-			return 0;
-		}
-		if (col == *pid_col)
-			return strtol(tok, NULL, 10);
-	}
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save), col++)
+		if (strcmp(tok, "PID") == 0)
+			return col;
 	return -1;
 }
 
+/* The pid in column col of a line of ps, or -1 when that column is not a whole number. */
+static long pid_in_line(const char *line, int col)
+{
+	_cleanup_free_ char *copy = strdup(line);
+	char *tok, *save = NULL, *end;
+	long pid;
+
+	if (!copy)
+		return -1;
+	tok = strtok_r(copy, " \t\n", &save);
+	for (int i = 0; tok && i < col; i++)
+		tok = strtok_r(NULL, " \t\n", &save);
+	if (!tok)
+		return -1;
+	errno = 0;
+	pid = strtol(tok, &end, 10);
+	return errno || *end || end == tok || pid <= 0 ? -1 : pid;
+}
+
 /* runc's table: ps(1) on the host (options after the ID, default -ef), its header and the
- * lines of the container's processes. */
+ * lines of the container's processes. Lines are read whole: a host process's command line
+ * can be longer than any buffer. */
 static int print_pids_table(const pid_t *pids, size_t n, char **ps_args, int n_args,
 			    struct pf_error *err)
 {
-	char *argv[64] = { "ps" }, line[4096];
+	char *argv[64] = { "ps" };
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
 	int a = 1, pid_col = -1;
 	pid_t child;
 	FILE *p;
@@ -135,12 +155,11 @@ static int print_pids_table(const pid_t *pids, size_t n, char **ps_args, int n_a
 	p = spawn_ps(argv, &child);
 	if (!p)
 		return pf_fail_errno(err, errno, "ps");
-	while (fgets(line, sizeof(line), p)) {
-		long pid = pid_in_line(line, &pid_col);
-
-		if (pid == 0 || (pid > 0 && listed(pids, n, pid)))
+	if (getline(&line, &cap, p) > 0 && (pid_col = pid_column(line)) >= 0)
+		fputs(line, stdout);
+	while (pid_col >= 0 && getline(&line, &cap, p) > 0)
+		if (listed(pids, n, pid_in_line(line, pid_col)))
 			fputs(line, stdout);
-	}
 	fclose(p);
 	waitpid(child, NULL, 0);
 	return pid_col < 0 ? pf_fail(err, EINVAL, "ps: no PID column in its output") : 0;
