@@ -41,10 +41,21 @@ DEPS_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	cppcheck valgrind podman containerd golang-github-containers-common time strace
 
 PKGS := yajl libseccomp libnl-3.0 libnl-route-3.0
+# Linking: yajl and libseccomp go into the binaries (STATIC_LIBS=no: as shared libraries);
+# libnl is loaded when a network device is set up (runtime/libnl.c), so only its headers are
+# used here. Each shared library costs every start of the runtime, and create and run start
+# it twice (runtime/exeseal.c): docs/performance.md.
+STATIC_LIBS ?= yes
+LINK_PKGS := yajl libseccomp
+ifeq ($(STATIC_LIBS),yes)
+LINK_LIBS_CMD = $(PKG_CONFIG) --libs-only-L $(LINK_PKGS); echo -Wl,-Bstatic -l:libyajl_s.a -lseccomp -Wl,-Bdynamic
+else
+LINK_LIBS_CMD = $(PKG_CONFIG) --libs $(LINK_PKGS)
+endif
 
 # pkg-config runs once, and only when a rule needs it (so `make deps` works without it).
 PKG_CFLAGS    = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(PKGS)))$(PKG_CFLAGS)
-PKG_LIBS      = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(PKGS)))$(PKG_LIBS)
+PKG_LIBS      = $(eval PKG_LIBS := $$(shell $(LINK_LIBS_CMD)))$(PKG_LIBS)
 CMOCKA_CFLAGS = $(eval CMOCKA_CFLAGS := $$(shell $(PKG_CONFIG) --cflags cmocka))$(CMOCKA_CFLAGS)
 CMOCKA_LIBS   = $(eval CMOCKA_LIBS := $$(shell $(PKG_CONFIG) --libs cmocka))$(CMOCKA_LIBS)
 

@@ -78,13 +78,34 @@ int pf_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+static int write_in_place(const char *path, const char *buf, size_t len, unsigned mode,
+			  struct pf_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+				      mode);
+
+	if (fd < 0 && errno == EEXIST)
+		return pf_fail(err, EEXIST, "%s already exists", path);
+	if (fd < 0 || fchmod(fd, mode) < 0 || pf_write_all(fd, buf, len) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			unlink(path);
+		return pf_fail_errno(err, e, "write %s", path);
+	}
+	return 0;
+}
+
 int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, unsigned flags,
 		  struct pf_error *err)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+	int n;
 
+	if (flags & PF_FILE_IN_PLACE)
+		return write_in_place(path, buf, len, mode, err);
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return pf_fail(err, ENAMETOOLONG, "write %s: path too long", path);
 	fd = mkostemp(tmp, O_CLOEXEC);

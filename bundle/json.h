@@ -32,6 +32,9 @@ int pf_write_all(int fd, const char *buf, size_t len);
 int pf_file_read(const char *path, char **out, size_t *len, struct pf_error *err);
 #define PF_FILE_EXCL 0x1u  /* an existing file is an error (EEXIST) and is never replaced */
 #define PF_FILE_SYNC 0x2u  /* fsync before the rename: for files that must survive a reboot */
+/* no temporary file: written under its own name, which must not exist yet; for a directory
+ * nobody else sees until it is complete */
+#define PF_FILE_IN_PLACE 0x4u
 /* Writes a file atomically: a temporary file in the same directory, then renamed, so readers
  * see the old content or the new, never a part. */
 int pf_file_write(const char *path, const char *buf, size_t len, unsigned mode, unsigned flags,

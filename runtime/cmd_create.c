@@ -106,7 +106,7 @@ int pf_cmd_start(const struct pf_globals *g, int argc, char **argv, struct pf_er
 		return -1;
 	rc = pf_store_load(&s, &r, err);
 	if (rc == 0)
-		rc = pf_container_start(&s, r, err);
+		rc = pf_container_start(&s, r, NULL, err);
 	pf_record_free(r);
 	pf_store_close(&s);
 	return rc < 0 ? pf_error_prefix(err, "start %s", argv[1]) : 0;

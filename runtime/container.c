@@ -107,9 +107,11 @@ static void wait_for_exec(pid_t pid, const struct stat *parked)
 	}
 }
 
-int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error *err)
+int pf_container_start(struct pf_store *s, struct pf_record *r, const struct pf_spec *known,
+		       struct pf_error *err)
 {
-	_cleanup_spec_ struct pf_spec *spec = NULL;
+	_cleanup_spec_ struct pf_spec *loaded = NULL;
+	const struct pf_spec *spec = known;
 	_cleanup_free_ char *state = NULL;
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX];
@@ -119,8 +121,15 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error 
 	if (pf_container_status(s, r) != PF_CREATED)
 		return pf_fail(err, EINVAL, "cannot start a container that is %s",
 			       pf_status_name(pf_container_status(s, r)));
+	if (!spec) {
+		loaded = load_config_copy(s, err);
+		if (!loaded)
+			return -1;
+		spec = loaded;
+	}
 	/* noted before init may go on (unknown to a caller that may not look into init) */
-	parked_known = exe_of((pid_t)r->state->pid.v, &parked);
+	parked_known = spec->hooks && spec->hooks->poststart.n &&
+		       exe_of((pid_t)r->state->pid.v, &parked);
 	pf_store_path(s, PF_EXEC_FIFO, path, sizeof(path));
 	/* init holds the fifo open: a writer never blocks, and ENXIO means init is gone */
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -130,9 +139,6 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error 
 		return pf_fail_errno(err, errno, "release init");
 	/* "running" needs no write: the status is derived, and the fifo's absence says it */
 	unlink(path);
-	spec = load_config_copy(s, err);
-	if (!spec)
-		return -1;
 	if (spec->hooks && spec->hooks->poststart.n) {
 		if (parked_known)
 			wait_for_exec((pid_t)r->state->pid.v, &parked);
@@ -152,6 +158,9 @@ static void run_poststop(const struct pf_store *s, const struct pf_record *r)
 	_cleanup_free_ char *state = NULL;
 	struct pf_error err = { 0 };
 
+	/* a record from before the flag says nothing: the config decides */
+	if (r->poststop_hooks.set && !r->poststop_hooks.v)
+		return;
 	spec = load_config_copy(s, &err);
 	if (!spec || !spec->hooks || !spec->hooks->poststop.n)
 		return;

@@ -92,8 +92,10 @@ void pf_init_main(struct pf_launch *l) __attribute__((noreturn));
 int pf_state_json(const struct pf_record *r, const char *status, char **out,
 		  struct pf_error *err);
 
-/* Releases a created container: init execs the process. */
-int pf_container_start(struct pf_store *s, struct pf_record *r, struct pf_error *err);
+/* Releases a created container: init execs the process. known: its config when the caller
+ * has it parsed already, else NULL (read from the state directory). */
+int pf_container_start(struct pf_store *s, struct pf_record *r, const struct pf_spec *known,
+		       struct pf_error *err);
 /* delete --force of a container whose state.json cannot be read: its cgroup is found again
  * from the config copy, every process in it killed, and everything removed. */
 int pf_container_destroy_lost(struct pf_store *s, const char *id, struct pf_error *err);

@@ -26,14 +26,9 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/ipvlan.h>
-#include <netlink/route/link/macvlan.h>
-#include <netlink/route/link/veth.h>
 
 #include "bundle/cleanup.h"
+#include "runtime/libnl.h"
 
 #define SELF_NETNS "/proc/thread-self/ns/net"
 /* the flags of an address a user sets (`ip address add ... nodad`), as opposed to its state */
@@ -126,7 +121,7 @@ struct nl {
 static void nl_closep(struct nl *n)
 {
 	if (n->sk)
-		nl_socket_free(n->sk);
+		pf_libnl.nl_socket_free(n->sk);
 	n->sk = NULL;
 }
 #define _cleanup_nl_ __attribute__((cleanup(nl_closep)))
@@ -134,21 +129,21 @@ static void nl_closep(struct nl *n)
 static void link_putp(struct rtnl_link **l)
 {
 	if (*l)
-		rtnl_link_put(*l);
+		pf_libnl.rtnl_link_put(*l);
 }
 #define _cleanup_link_ __attribute__((cleanup(link_putp)))
 
 static void cache_freep(struct nl_cache **c)
 {
 	if (*c)
-		nl_cache_free(*c);
+		pf_libnl.nl_cache_free(*c);
 }
 #define _cleanup_cache_ __attribute__((cleanup(cache_freep)))
 
 static void addr_putp(struct rtnl_addr **a)
 {
 	if (*a)
-		rtnl_addr_put(*a);
+		pf_libnl.rtnl_addr_put(*a);
 }
 #define _cleanup_addr_ __attribute__((cleanup(addr_putp)))
 
@@ -200,24 +195,27 @@ static int nl_fail(const struct nl *n, int rc, struct pf_error *err, const char 
 	va_end(ap);
 	if (e)
 		return pf_fail_errno(err, e, "%s", what);
-	return pf_fail(err, EIO, "%s: %s", what, nl_geterror(rc));
+	return pf_fail(err, EIO, "%s: %s", what, pf_libnl.nl_geterror(rc));
 }
 
 /* A route socket in the current network namespace; n must stay where it is (the error callback
  * points to it). */
 static int nl_open(struct nl *n, struct pf_error *err)
 {
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *cb;
 	int rc;
 
+	if (pf_libnl_load(err) < 0)
+		return -1;
+	cb = pf_libnl.nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return pf_fail_errno(err, ENOMEM, "netlink");
-	nl_cb_err(cb, NL_CB_CUSTOM, keep_errno, n);
-	n->sk = nl_socket_alloc_cb(cb);
-	nl_cb_put(cb);
+	pf_libnl.nl_cb_err(cb, NL_CB_CUSTOM, keep_errno, n);
+	n->sk = pf_libnl.nl_socket_alloc_cb(cb);
+	pf_libnl.nl_cb_put(cb);
 	if (!n->sk)
 		return pf_fail_errno(err, ENOMEM, "netlink");
-	rc = nl_connect(n->sk, NETLINK_ROUTE);
+	rc = pf_libnl.nl_connect(n->sk, NETLINK_ROUTE);
 	return rc < 0 ? nl_fail(n, rc, err, "netlink socket") : 0;
 }
 
@@ -272,7 +270,7 @@ static int get_link(struct nl *n, const char *what, const char *name, struct rtn
 		    struct pf_error *err)
 {
 	char q[PF_QUOTE_MAX];
-	int rc = rtnl_link_get_kernel(req(n), 0, name, out);
+	int rc = pf_libnl.rtnl_link_get_kernel(req(n), 0, name, out);
 
 	if (rc == 0)
 		return 0;
@@ -285,19 +283,19 @@ static int get_link(struct nl *n, const char *what, const char *name, struct rtn
  * then renames and sets flags in the new namespace (do_setlink); a move leaves a device down. */
 static int change_link(struct nl *n, struct rtnl_link *link, int up, int nsfd, const char *name)
 {
-	_cleanup_link_ struct rtnl_link *changes = rtnl_link_alloc();
+	_cleanup_link_ struct rtnl_link *changes = pf_libnl.rtnl_link_alloc();
 
 	if (!changes)
 		return -NLE_NOMEM;
 	if (up > 0)
-		rtnl_link_set_flags(changes, IFF_UP);
+		pf_libnl.rtnl_link_set_flags(changes, IFF_UP);
 	else if (up == 0)
-		rtnl_link_unset_flags(changes, IFF_UP);
+		pf_libnl.rtnl_link_unset_flags(changes, IFF_UP);
 	if (nsfd >= 0)
-		rtnl_link_set_ns_fd(changes, nsfd);
+		pf_libnl.rtnl_link_set_ns_fd(changes, nsfd);
 	if (name)
-		rtnl_link_set_name(changes, name);
-	return rtnl_link_change(req(n), link, changes, 0);
+		pf_libnl.rtnl_link_set_name(changes, name);
+	return pf_libnl.rtnl_link_change(req(n), link, changes, 0);
 }
 
 static int set_up(struct nl *n, const char *name, struct pf_error *err)
@@ -334,18 +332,18 @@ int pf_netif_veth(pid_t pid, const char *outside, const char *inside, struct pf_
 	    pf_ifname_check(inside, "inside name", err) < 0 || open_netns(pid, &nsfd, err) < 0 ||
 	    nl_open(&host, err) < 0)
 		return -1;
-	link = rtnl_link_veth_alloc();
+	link = pf_libnl.rtnl_link_veth_alloc();
 	if (!link)
 		return pf_fail_errno(err, ENOMEM, "create veth %s", outside);
-	rtnl_link_set_name(link, outside);
-	rtnl_link_set_flags(link, IFF_UP);
-	peer = rtnl_link_veth_get_peer(link);
-	rtnl_link_set_name(peer, inside);
-	rtnl_link_set_ns_fd(peer, nsfd);
-	rtnl_link_put(peer);
+	pf_libnl.rtnl_link_set_name(link, outside);
+	pf_libnl.rtnl_link_set_flags(link, IFF_UP);
+	peer = pf_libnl.rtnl_link_veth_get_peer(link);
+	pf_libnl.rtnl_link_set_name(peer, inside);
+	pf_libnl.rtnl_link_set_ns_fd(peer, nsfd);
+	pf_libnl.rtnl_link_put(peer);
 	/* one request: the kernel makes both ends, the peer right in the container, and sets the
 	 * outside end up; if any of it fails it unregisters both, so there is nothing to undo */
-	rc = rtnl_link_add(req(&host), link, NLM_F_CREATE | NLM_F_EXCL);
+	rc = pf_libnl.rtnl_link_add(req(&host), link, NLM_F_CREATE | NLM_F_EXCL);
 	return rc < 0 ? nl_fail(&host, rc, err, "create veth %s", outside) : 0;
 }
 
@@ -365,18 +363,18 @@ static int link_on_master(pid_t pid, const char *kind, const char *master, const
 		return -1;
 	if (get_link(&host, "master", master, &lower, err) < 0)
 		return -1;
-	link = macvlan ? rtnl_link_macvlan_alloc() : rtnl_link_ipvlan_alloc();
+	link = macvlan ? pf_libnl.rtnl_link_macvlan_alloc() : pf_libnl.rtnl_link_ipvlan_alloc();
 	if (!link)
 		return pf_fail_errno(err, ENOMEM, "create %s %s", kind, name);
 	/* the modes docker and podman use: containers on one master reach each other */
-	rc = macvlan ? rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE)
-		     : rtnl_link_ipvlan_set_mode(link, IPVLAN_MODE_L2);
+	rc = macvlan ? pf_libnl.rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE)
+		     : pf_libnl.rtnl_link_ipvlan_set_mode(link, IPVLAN_MODE_L2);
 	if (rc < 0)
 		return nl_fail(&host, rc, err, "create %s %s", kind, name);
-	rtnl_link_set_link(link, rtnl_link_get_ifindex(lower));
-	rtnl_link_set_name(link, name);
-	rtnl_link_set_ns_fd(link, nsfd);
-	rc = rtnl_link_add(req(&host), link, NLM_F_CREATE | NLM_F_EXCL);
+	pf_libnl.rtnl_link_set_link(link, pf_libnl.rtnl_link_get_ifindex(lower));
+	pf_libnl.rtnl_link_set_name(link, name);
+	pf_libnl.rtnl_link_set_ns_fd(link, nsfd);
+	rc = pf_libnl.rtnl_link_add(req(&host), link, NLM_F_CREATE | NLM_F_EXCL);
 	/* a kernel without the link type answers EOPNOTSUPP ("Unknown device type") */
 	if (rc < 0 && errno_of(&host, rc) == EOPNOTSUPP)
 		return pf_fail(err, EOPNOTSUPP, "%s: not supported by this kernel", kind);
@@ -440,16 +438,16 @@ static int mover_open(struct mover *m, int nsfd, struct pf_error *err)
 		return pf_fail_errno(err, errno, "open %s", SELF_NETNS);
 	if (nl_open(&m->host, err) < 0 || nl_open_in(nsfd, &m->ctr, err) < 0)
 		return -1;
-	rc = rtnl_addr_alloc_cache(req(&m->host), &m->addrs);
+	rc = pf_libnl.rtnl_addr_alloc_cache(req(&m->host), &m->addrs);
 	return rc < 0 ? nl_fail(&m->host, rc, err, "list the host's addresses") : 0;
 }
 
 static bool has_link(struct nl_cache *links, const char *name)
 {
-	struct rtnl_link *l = rtnl_link_get_by_name(links, name);
+	struct rtnl_link *l = pf_libnl.rtnl_link_get_by_name(links, name);
 
 	if (l)
-		rtnl_link_put(l);
+		pf_libnl.rtnl_link_put(l);
 	return l != NULL;
 }
 
@@ -461,7 +459,7 @@ static int pick_name(struct nl *ctr, const char *want, char out[IFNAMSIZ], struc
 	_cleanup_cache_ struct nl_cache *links = NULL;
 	const char *pct = strchr(want, '%');
 	char q[PF_QUOTE_MAX];
-	int rc = rtnl_link_alloc_cache(req(ctr), AF_UNSPEC, &links);
+	int rc = pf_libnl.rtnl_link_alloc_cache(req(ctr), AF_UNSPEC, &links);
 
 	if (rc < 0)
 		return nl_fail(ctr, rc, err, "list the container's links");
@@ -490,28 +488,28 @@ static int pick_name(struct nl *ctr, const char *want, char out[IFNAMSIZ], struc
 
 static int add_addr(struct nl *n, struct rtnl_addr *from, int ifindex, struct pf_error *err)
 {
-	_cleanup_addr_ struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *peer = rtnl_addr_get_peer(from), *brd = rtnl_addr_get_broadcast(from);
+	_cleanup_addr_ struct rtnl_addr *a = pf_libnl.rtnl_addr_alloc();
+	struct nl_addr *peer = pf_libnl.rtnl_addr_get_peer(from), *brd = pf_libnl.rtnl_addr_get_broadcast(from);
 	char text[INET6_ADDRSTRLEN + 8];
 	int rc;
 
-	nl_addr2str(rtnl_addr_get_local(from), text, sizeof(text));
+	pf_libnl.nl_addr2str(pf_libnl.rtnl_addr_get_local(from), text, sizeof(text));
 	if (!a)
 		return pf_fail_errno(err, ENOMEM, "address %s", text);
 	/* a fresh address, not a copy: a copy would bring the old label, which names the old
 	 * device, and the kernel's lifetimes */
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, rtnl_addr_get_family(from));
-	rtnl_addr_set_scope(a, rtnl_addr_get_scope(from));
-	rc = rtnl_addr_set_local(a, rtnl_addr_get_local(from));
+	pf_libnl.rtnl_addr_set_ifindex(a, ifindex);
+	pf_libnl.rtnl_addr_set_family(a, pf_libnl.rtnl_addr_get_family(from));
+	pf_libnl.rtnl_addr_set_scope(a, pf_libnl.rtnl_addr_get_scope(from));
+	rc = pf_libnl.rtnl_addr_set_local(a, pf_libnl.rtnl_addr_get_local(from));
 	if (rc == 0 && peer)
-		rc = rtnl_addr_set_peer(a, peer);
+		rc = pf_libnl.rtnl_addr_set_peer(a, peer);
 	if (rc == 0 && brd)
-		rc = rtnl_addr_set_broadcast(a, brd);
-	rtnl_addr_set_prefixlen(a, rtnl_addr_get_prefixlen(from));
-	rtnl_addr_set_flags(a, rtnl_addr_get_flags(from) & ADDR_FLAGS_KEPT);
+		rc = pf_libnl.rtnl_addr_set_broadcast(a, brd);
+	pf_libnl.rtnl_addr_set_prefixlen(a, pf_libnl.rtnl_addr_get_prefixlen(from));
+	pf_libnl.rtnl_addr_set_flags(a, pf_libnl.rtnl_addr_get_flags(from) & ADDR_FLAGS_KEPT);
 	if (rc == 0)
-		rc = rtnl_addr_add(req(n), a, 0);
+		rc = pf_libnl.rtnl_addr_add(req(n), a, 0);
 	return rc < 0 ? nl_fail(n, rc, err, "add address %s", text) : 0;
 }
 
@@ -520,11 +518,11 @@ static int add_addr(struct nl *n, struct rtnl_addr *from, int ifindex, struct pf
  * link `to` (in n's namespace). */
 static int copy_addrs(struct nl *n, struct nl_cache *addrs, int from, int to, struct pf_error *err)
 {
-	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
+	for (struct nl_object *o = pf_libnl.nl_cache_get_first(addrs); o; o = pf_libnl.nl_cache_get_next(o)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
 
-		if (rtnl_addr_get_ifindex(a) != from || rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
-		    !(rtnl_addr_get_flags(a) & IFA_F_PERMANENT))
+		if (pf_libnl.rtnl_addr_get_ifindex(a) != from || pf_libnl.rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		    !(pf_libnl.rtnl_addr_get_flags(a) & IFA_F_PERMANENT))
 			continue;
 		if (add_addr(n, a, to, err) < 0)
 			return -1;
@@ -547,7 +545,7 @@ static void move_back(struct mover *m, const struct moved *mv)
 	if (change_link(&m->ctr, link, mv->was_up ? 1 : -1, m->home, mv->dev) < 0 ||
 	    get_link(&m->host, NULL, mv->dev, &home, &ignored) < 0)
 		return;
-	copy_addrs(&m->host, m->addrs, mv->index, rtnl_link_get_ifindex(home), &ignored);
+	copy_addrs(&m->host, m->addrs, mv->index, pf_libnl.rtnl_link_get_ifindex(home), &ignored);
 }
 
 static bool on_host(struct mover *m, const struct moved *mv)
@@ -556,7 +554,7 @@ static bool on_host(struct mover *m, const struct moved *mv)
 	struct pf_error ignored = { 0 };
 
 	return get_link(&m->host, NULL, mv->dev, &link, &ignored) == 0 &&
-	       rtnl_link_get_ifindex(link) == mv->index;
+	       pf_libnl.rtnl_link_get_ifindex(link) == mv->index;
 }
 
 /* In the container: the host's addresses, then up. */
@@ -569,7 +567,7 @@ static int settle(struct mover *m, const struct moved *mv, struct pf_error *err)
 	pf_quote(q, sizeof(q), mv->name);
 	if (get_link(&m->ctr, NULL, mv->name, &link, err) < 0)
 		return pf_error_prefix(err, "find it in the container");
-	if (copy_addrs(&m->ctr, m->addrs, mv->index, rtnl_link_get_ifindex(link), err) < 0)
+	if (copy_addrs(&m->ctr, m->addrs, mv->index, pf_libnl.rtnl_link_get_ifindex(link), err) < 0)
 		return pf_error_prefix(err, "%s in the container", q);
 	rc = change_link(&m->ctr, link, 1, -1, NULL);
 	return rc < 0 ? nl_fail(&m->ctr, rc, err, "set %s up in the container", q) : 0;
@@ -590,8 +588,8 @@ static int move_one(struct mover *m, const char *dev, const char *want, struct m
 		return -1;
 	}
 	snprintf(mv->dev, sizeof(mv->dev), "%s", dev);
-	mv->index = rtnl_link_get_ifindex(link);
-	mv->was_up = rtnl_link_get_flags(link) & IFF_UP;
+	mv->index = pf_libnl.rtnl_link_get_ifindex(link);
+	mv->was_up = pf_libnl.rtnl_link_get_flags(link) & IFF_UP;
 	if (pick_name(&m->ctr, want ? want : dev, mv->name, err) < 0)
 		return -1;
 	rc = change_link(&m->host, link, -1, m->nsfd, mv->name);

@@ -71,7 +71,7 @@ static int run_container(struct pf_launch *l, const struct pf_run_opts *o, int s
 	/* before start, so the process sees the right size from its first instruction */
 	if (l->console_master >= 0 && !l->opts.console_socket)
 		pf_console_copy_winsize(l->console_master);
-	if (pf_container_start(&l->store, l->rec, err) < 0) {
+	if (pf_container_start(&l->store, l->rec, l->spec, err) < 0) {
 		pf_launch_abort(l);
 		return pf_error_prefix(err, "run %s", l->id);
 	}

@@ -102,6 +102,7 @@ static int new_record(struct pf_launch *l, struct pf_error *err)
 	r->creator_pid = (pf_int){ true, getpid() };
 	r->creator_start_time = (pf_uint){ true, start };
 	r->pid_namespace = (pf_bool){ true, l->ns.pid_namespace };
+	r->poststop_hooks = (pf_bool){ true, l->spec->hooks && l->spec->hooks->poststop.n };
 	return 0;
 }
 
@@ -135,6 +136,24 @@ static int plan_cgroup(struct pf_launch *l, struct pf_error *err)
 	return 0;
 }
 
+static bool strv_equal(const pf_strv *a, const pf_strv *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/* linux.resources (cgroup_resources.c): before clone, so that a bad value fails create with
+ * nothing left (the abort removes the cgroup) */
+static int apply_resources(struct pf_launch *l, struct pf_error *err)
+{
+	return pf_cgroup_apply_resources(&l->cg, l->spec->linux_ ? l->spec->linux_->resources : NULL,
+					  err);
+}
+
 static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 {
 	_cleanup_free_ char *rel = NULL;
@@ -143,9 +162,6 @@ static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 
 	if (pf_cgroup_path(asked, l->id, &rel, err) < 0)
 		return -1;
-	/* the plan gives way to what was made: an existing leaf is joined, and not ours */
-	pf_strv_clear(&l->rec->cgroup_dirs);
-	pf_strv_clear(&l->rec->cgroup_created);
 	if (pf_cgroup_create(rel, &l->cg, err) < 0) {
 		/* like runc, an unprivileged user without a delegated cgroup goes without one,
 		 * unless the config asked for a path */
@@ -160,9 +176,18 @@ static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 		if (limits)
 			return pf_error_prefix(err, "linux.resources: limits need a cgroup");
 		pf_log_debug("no cgroup: %s", err->msg);
+		pf_strv_clear(&l->rec->cgroup_dirs);
+		pf_strv_clear(&l->rec->cgroup_created);
 		return pf_store_save(&l->store, l->rec, err);
 	}
-	/* recorded before any process exists, so a crash from here on can be cleaned up */
+	/* the plan gives way to what was made (an existing leaf is joined, and not ours),
+	 * recorded before any process exists, so a crash from here on can be cleaned up; the
+	 * usual case made just what the claim recorded */
+	if (strv_equal(&l->rec->cgroup_dirs, &l->cg.dirs) &&
+	    strv_equal(&l->rec->cgroup_created, &l->cg.created))
+		return apply_resources(l, err);
+	pf_strv_clear(&l->rec->cgroup_dirs);
+	pf_strv_clear(&l->rec->cgroup_created);
 	for (size_t i = 0; i < l->cg.dirs.n; i++)
 		if (pf_strv_push(&l->rec->cgroup_dirs, l->cg.dirs.v[i]) < 0)
 			return pf_fail_errno(err, ENOMEM, "state");
@@ -171,10 +196,7 @@ static int make_cgroup(struct pf_launch *l, struct pf_error *err)
 			return pf_fail_errno(err, ENOMEM, "state");
 	if (pf_store_save(&l->store, l->rec, err) < 0)
 		return -1;
-	/* linux.resources (cgroup_resources.c): before clone, so that a bad value fails create
-	 * with nothing left (the abort removes the cgroup) */
-	return pf_cgroup_apply_resources(&l->cg, l->spec->linux_ ? l->spec->linux_->resources : NULL,
-					 err);
+	return apply_resources(l, err);
 }
 
 static int open_fifo(struct pf_launch *l, struct pf_error *err)

@@ -95,7 +95,8 @@ static int open_locked(const char *dir, struct pf_error *err)
 	return pf_steal_fd(&fd);
 }
 
-static int write_record(const char *dir, const struct pf_record *rec, struct pf_error *err)
+static int write_record(const char *dir, const struct pf_record *rec, unsigned flags,
+			struct pf_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	char path[PATH_MAX];
@@ -107,7 +108,7 @@ static int write_record(const char *dir, const struct pf_record *rec, struct pf_
 		return -1;
 	/* no fsync: the state root lives in /run, which no reboot keeps; the rename alone keeps
 	 * every reader's view whole */
-	return pf_file_write(path, text, len, 0600, 0, err);
+	return pf_file_write(path, text, len, 0600, flags, err);
 }
 
 /* Everything but the rename: a complete state directory under a private name. */
@@ -116,10 +117,11 @@ static int fill_temp_dir(const char *tmp, const struct pf_record *rec, const cha
 {
 	char path[PATH_MAX];
 
-	if (write_record(tmp, rec, err) < 0)
+	/* nobody reads a temporary directory: its files need no temporary names of their own */
+	if (write_record(tmp, rec, PF_FILE_IN_PLACE, err) < 0)
 		return -1;
 	if (join(path, sizeof(path), tmp, PF_CONFIG_COPY) < 0 ||
-	    pf_file_write(path, config_text, strlen(config_text), 0600, 0, err) < 0)
+	    pf_file_write(path, config_text, strlen(config_text), 0600, PF_FILE_IN_PLACE, err) < 0)
 		return -1;
 	if (join(path, sizeof(path), tmp, PF_EXEC_FIFO) < 0 || mkfifo(path, 0600) < 0)
 		return pf_fail_errno(err, errno, "mkfifo %s", path);
@@ -238,7 +240,7 @@ int pf_store_load(const struct pf_store *s, struct pf_record **out, struct pf_er
 
 int pf_store_save(const struct pf_store *s, const struct pf_record *rec, struct pf_error *err)
 {
-	return write_record(s->dir, rec, err);
+	return write_record(s->dir, rec, 0, err);
 }
 
 int pf_store_remove(struct pf_store *s, struct pf_error *err)
