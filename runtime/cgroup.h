@@ -70,5 +70,14 @@ void pf_cgroup_clear(struct pf_cgroup *cg);
  * blkio controller on this host". Implemented in cgroup_resources.c; docs/cgroups.md. */
 int pf_cgroup_apply_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
 			      struct pf_error *err);
+/* The same without the eBPF device program (where devices are v2's): create attaches that
+ * with pf_cgroup_apply_device_program while init makes its mounts. Loading the program is
+ * the slowest step of a cgroup (the verifier, ~0.5 ms), and runc too restricts devices
+ * only once init has made its mounts and device nodes. */
+int pf_cgroup_apply_resources_but_device_program(const struct pf_cgroup *cg,
+						 const struct pf_resources *r,
+						 struct pf_error *err);
+int pf_cgroup_apply_device_program(const struct pf_cgroup *cg, const struct pf_resources *r,
+				   struct pf_error *err);
 
 #endif

@@ -462,25 +462,50 @@ int pf_dev_rules(const struct pf_resources *r, struct pf_dev_rule **rules, size_
 
 /* ---- entry ------------------------------------------------------------------------------- */
 
-int pf_cgroup_apply_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
-			      struct pf_error *err)
+static const struct pf_resources no_resources;
+
+static int apply(const struct pf_cgroup *cg, const struct pf_resources *r, bool with_devices,
+		 struct pf_error *err)
 {
-	static const struct pf_resources none;
 	_cleanup_layout_ struct pf_cg_layout L = { 0 };
 	pf_strv v2_ctrls = { 0 };
 	int rc;
 
 	if (!r)
-		r = &none;
+		r = &no_resources;
 	if (layout_find(cg, &L, err) < 0 || check_hosted(&L, r, err) < 0)
 		return -1;
 	rc = v2_needs(&L, r, &v2_ctrls, err);
 	if (rc == 0)
 		rc = pf_cg_v1_apply(&L, r, err);
 	if (rc == 0 && L.v2)
-		rc = pf_cg_v2_enable(&L, &v2_ctrls, err) < 0 ? -1 : pf_cg_v2_apply(&L, r, err);
+		rc = pf_cg_v2_enable(&L, &v2_ctrls, err) < 0 ? -1
+							    : pf_cg_v2_apply(&L, r, with_devices, err);
 	pf_strv_clear(&v2_ctrls);
 	return rc;
+}
+
+int pf_cgroup_apply_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
+			      struct pf_error *err)
+{
+	return apply(cg, r, true, err);
+}
+
+int pf_cgroup_apply_resources_but_device_program(const struct pf_cgroup *cg,
+						 const struct pf_resources *r,
+						 struct pf_error *err)
+{
+	return apply(cg, r, false, err);
+}
+
+int pf_cgroup_apply_device_program(const struct pf_cgroup *cg, const struct pf_resources *r,
+				   struct pf_error *err)
+{
+	_cleanup_layout_ struct pf_cg_layout L = { 0 };
+
+	if (layout_find(cg, &L, err) < 0)
+		return -1;
+	return pf_cg_v2_devices(&L, r ? r : &no_resources, err);
 }
 
 int pf_cg_hugetlb(const char *dir, const struct pf_resources *r, const char *suffix,

@@ -83,8 +83,12 @@ int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
 /* Enables ctrls (v2 names) in cgroup.subtree_control from v2_top down to the parent of the
  * container's directory, skipping levels that have them already. */
 int pf_cg_v2_enable(const struct pf_cg_layout *L, const pf_strv *ctrls, struct pf_error *err);
-int pf_cg_v2_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
+/* with_devices: also the device program, where no v1 devices controller is mounted */
+int pf_cg_v2_apply(const struct pf_cg_layout *L, const struct pf_resources *r, bool with_devices,
 		   struct pf_error *err);
+/* The device program alone, where devices are v2's (else nothing). */
+int pf_cg_v2_devices(const struct pf_cg_layout *L, const struct pf_resources *r,
+		     struct pf_error *err);
 
 /* ---- devices ----------------------------------------------------------------------------- */
 

@@ -349,7 +349,13 @@ static int devices(const char *dir, const struct pf_resources *r, struct pf_erro
 	return -1;
 }
 
-int pf_cg_v2_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
+int pf_cg_v2_devices(const struct pf_cg_layout *L, const struct pf_resources *r,
+		     struct pf_error *err)
+{
+	return L->v2 && !L->v1[PF_CTRL_DEVICES] ? devices(L->v2, r, err) : 0;
+}
+
+int pf_cg_v2_apply(const struct pf_cg_layout *L, const struct pf_resources *r, bool with_devices,
 		   struct pf_error *err)
 {
 	const char *dir = L->v2;
@@ -373,7 +379,5 @@ int pf_cg_v2_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
 	/* after the blocks, so that a unified key overrides what they wrote to the same file */
 	if (unified(dir, &r->unified, err) < 0)
 		return -1;
-	if (!v1[PF_CTRL_DEVICES] && devices(dir, r, err) < 0)
-		return -1;
-	return 0;
+	return with_devices ? pf_cg_v2_devices(L, r, err) : 0;
 }

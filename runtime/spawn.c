@@ -146,12 +146,16 @@ static bool strv_equal(const pf_strv *a, const pf_strv *b)
 	return true;
 }
 
+static const struct pf_resources *resources(const struct pf_launch *l)
+{
+	return l->spec->linux_ ? l->spec->linux_->resources : NULL;
+}
+
 /* linux.resources (cgroup_resources.c): before clone, so that a bad value fails create with
- * nothing left (the abort removes the cgroup) */
+ * nothing left (the abort removes the cgroup); the device program comes in parent_ready */
 static int apply_resources(struct pf_launch *l, struct pf_error *err)
 {
-	return pf_cgroup_apply_resources(&l->cg, l->spec->linux_ ? l->spec->linux_->resources : NULL,
-					  err);
+	return pf_cgroup_apply_resources_but_device_program(&l->cg, resources(l), err);
 }
 
 static int make_cgroup(struct pf_launch *l, struct pf_error *err)
@@ -262,8 +266,11 @@ static int parent_ready(struct pf_launch *l, struct pf_error *err)
 	/* in-container hooks read the state on stdin; the child cannot render it itself */
 	if (l->container_hooks && pf_state_json(l->rec, "creating", &state, err) < 0)
 		return -1;
-	return pf_sync_send(l->sync[0], PF_MSG_PARENT_READY, l->first_child, state,
-			    state ? strlen(state) : 0, -1, err);
+	if (pf_sync_send(l->sync[0], PF_MSG_PARENT_READY, l->first_child, state,
+			 state ? strlen(state) : 0, -1, err) < 0)
+		return -1;
+	/* while init makes its mounts; it waits for us before it may report ready */
+	return l->cg.dirs.n ? pf_cgroup_apply_device_program(&l->cg, resources(l), err) : 0;
 }
 
 static int exchange_userns(struct pf_launch *l, struct pf_error *err)
