@@ -95,8 +95,9 @@ static int open_locked(const char *dir, struct pf_error *err)
 	return pf_steal_fd(&fd);
 }
 
-static int write_record(const char *dir, const struct pf_record *rec, unsigned flags,
-			struct pf_error *err)
+/* The first record, in a directory nobody reads yet: no temporary name of its own. No fsync
+ * here or anywhere: the state root lives in /run, which no reboot keeps. */
+static int write_first_record(const char *dir, const struct pf_record *rec, struct pf_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	char path[PATH_MAX];
@@ -106,9 +107,7 @@ static int write_record(const char *dir, const struct pf_record *rec, unsigned f
 		return pf_fail(err, ENAMETOOLONG, "state path too long");
 	if (pf_record_emit(rec, &text, &len, err) < 0)
 		return -1;
-	/* no fsync: the state root lives in /run, which no reboot keeps; the rename alone keeps
-	 * every reader's view whole */
-	return pf_file_write(path, text, len, 0600, flags, err);
+	return pf_file_write(path, text, len, 0600, PF_FILE_IN_PLACE, err);
 }
 
 /* Everything but the rename: a complete state directory under a private name. */
@@ -117,8 +116,7 @@ static int fill_temp_dir(const char *tmp, const struct pf_record *rec, const cha
 {
 	char path[PATH_MAX];
 
-	/* nobody reads a temporary directory: its files need no temporary names of their own */
-	if (write_record(tmp, rec, PF_FILE_IN_PLACE, err) < 0)
+	if (write_first_record(tmp, rec, err) < 0)
 		return -1;
 	if (join(path, sizeof(path), tmp, PF_CONFIG_COPY) < 0 ||
 	    pf_file_write(path, config_text, strlen(config_text), 0600, PF_FILE_IN_PLACE, err) < 0)
@@ -240,7 +238,16 @@ int pf_store_load(const struct pf_store *s, struct pf_record **out, struct pf_er
 
 int pf_store_save(const struct pf_store *s, const struct pf_record *rec, struct pf_error *err)
 {
-	return write_record(s->dir, rec, 0, err);
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len;
+
+	if (pf_record_emit(rec, &text, &len, err) < 0)
+		return -1;
+	fd = openat(s->fd, PF_STATE_FILE, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || pf_write_all(fd, text, len) < 0 || ftruncate(fd, (off_t)len) < 0)
+		return pf_fail_errno(err, errno, "write %s/%s", s->dir, PF_STATE_FILE);
+	return 0;
 }
 
 int pf_store_remove(struct pf_store *s, struct pf_error *err)

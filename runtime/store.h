@@ -30,6 +30,11 @@ int pf_store_claim(const char *root, const char *id, const struct pf_record *rec
 /* Opens and locks ROOT/ID; a missing one is "container ID does not exist" (ENOENT). */
 int pf_store_open(const char *root, const char *id, struct pf_store *out, struct pf_error *err);
 int pf_store_load(const struct pf_store *s, struct pf_record **out, struct pf_error *err);
+/* Rewrites state.json in place. Every reader holds the directory's lock (pf_store_open), and
+ * so does the writer: no reader sees it half written. A writer killed halfway leaves a
+ * state.json that does not parse, which delete --force handles. In place because on ext4 a
+ * replacing rename (or a truncation to 0) makes the kernel start writing the new file's data
+ * at once: ~0.5 ms against ~0.03 ms. */
 int pf_store_save(const struct pf_store *s, const struct pf_record *rec, struct pf_error *err);
 /* Path of a file in the state directory. */
 int pf_store_path(const struct pf_store *s, const char *name, char *buf, size_t size);
