@@ -284,7 +284,7 @@ static void test_v2_writers(void **state)
 	(void)state;
 	make_fake(files);
 	L.v1[PF_CTRL_DEVICES] = "devices elsewhere"; /* no BPF on a plain directory */
-	if (pf_cg_v2_apply(&L, res(spec), &err) < 0)
+	if (pf_cg_v2_apply(&L, res(spec), true, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_file(fake, "memory.max", "104857600");
 	assert_file(fake, "memory.low", "max");
@@ -313,7 +313,7 @@ static void v2_refuses(const char *json, const char *want)
 
 	make_fake(files);
 	L.v1[PF_CTRL_DEVICES] = "devices elsewhere";
-	assert_int_equal(pf_cg_v2_apply(&L, res(spec), &err), -1);
+	assert_int_equal(pf_cg_v2_apply(&L, res(spec), true, &err), -1);
 	assert_string_equal(err.msg, want);
 	scrub_fake(NULL);
 	pf_spec_free(spec);
@@ -348,7 +348,7 @@ static void test_write_error_message(void **state)
 	(void)state;
 	make_fake(files);
 	L.v1[PF_CTRL_DEVICES] = "devices elsewhere";
-	assert_int_equal(pf_cg_v2_apply(&L, res(spec), &err), -1);
+	assert_int_equal(pf_cg_v2_apply(&L, res(spec), true, &err), -1);
 	assert_true(snprintf(want, sizeof(want), "cgroup: write pids.max=7 in %s: %s", fake,
 			     strerror(ENOENT)) < (int)sizeof(want));
 	assert_string_equal(err.msg, want);
