@@ -48,6 +48,7 @@ struct pf_launch {
 	struct pf_cgroup cg;
 	struct pf_store store;
 	struct pf_record *rec;
+	char *config_text;            /* between prepare and the claim: the state's config copy */
 	int sync[2];                  /* [0] parent's end, [1] child's end */
 	int fifo_fd;                  /* exec fifo, held open read-write by init */
 	pid_t pid;                    /* init, in the runtime's pid namespace */
@@ -59,9 +60,10 @@ struct pf_launch {
 	bool tied;                    /* init dies with its parent (pflask's containers) */
 };
 
-/* Parses the bundle and makes everything the child needs; claims the state directory. */
+/* Parses the bundle and makes everything the child needs. */
 int pf_launch_prepare(struct pf_launch *l, struct pf_error *err);
-/* Clones init and drives it until it is parked before execve (status created). On failure
+/* Clones init, claims the state directory and makes the cgroup while init makes its
+ * namespaces, then drives init until it is parked before execve (status created). On failure
  * nothing is left: no process, cgroup or state directory. */
 int pf_launch_spawn(struct pf_launch *l, struct pf_error *err);
 /* Undoes what prepare and a failed spawn made. */

@@ -30,12 +30,31 @@ struct init_state {
 	int console_slave;
 };
 
+/* The namespaces clone left to us (early_flags), made while the parent claims the state
+ * directory and makes the cgroup. */
+static int make_early_namespaces(struct init_state *s, struct pf_error *err)
+{
+	int flags = s->l->ns.early_flags;
+
+	if (!flags)
+		return 0;
+	if (unshare(flags) < 0)
+		return pf_fail_errno(err, errno, "unshare namespaces");
+	return pf_sync_send(s->sock, PF_MSG_NS_MADE, 0, NULL, 0, -1, err);
+}
+
 static int wait_parent_ready(struct init_state *s, struct pf_error *err)
 {
 	struct pf_msg m;
 
 	if (pf_sync_expect(s->sock, PF_MSG_PARENT_READY, &m, err) < 0)
 		return -1;
+	if (m.fd < 0) {
+		pf_msg_clear(&m);
+		return pf_fail(err, EPROTO, "PARENT_READY without the exec fifo");
+	}
+	s->l->fifo_fd = m.fd;
+	m.fd = -1;
 	s->hook_state = m.payload;
 	m.payload = NULL;
 	pf_msg_clear(&m);
@@ -169,7 +188,8 @@ static int init_steps(struct init_state *s, struct pf_error *err)
 	const struct pf_hooks_cfg *h = l->spec->hooks;
 	char path[PATH_MAX];
 
-	if (wait_parent_ready(s, err) < 0 || enter_namespaces(s, err) < 0)
+	if (make_early_namespaces(s, err) < 0 || wait_parent_ready(s, err) < 0 ||
+	    enter_namespaces(s, err) < 0)
 		return -1;
 	if (setsid() < 0)
 		return pf_fail_errno(err, errno, "setsid");
@@ -221,9 +241,6 @@ void pf_init_main(struct pf_launch *l)
 	/* a foreground run blocks the signals it forwards: the container must not inherit that */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* the store's flock is shared with this copy of its fd: holding it would block start */
-	close(l->store.fd);
-	l->store.fd = -1;
 	/* until exec, /proc/PID of init must not be open to the container's processes */
 	prctl(PR_SET_DUMPABLE, 0);
 	/* if create dies before init is parked, init dies too (the parent cleans the rest) */

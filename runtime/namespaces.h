@@ -19,6 +19,8 @@ struct pf_ns_join {
 
 struct pf_ns_plan {
 	int clone_flags;       /* made by clone itself: the fast path when nothing is joined */
+	int early_flags;       /* fast path, no user namespace: made by the child right after
+				* clone, while the parent claims the state and makes the cgroup */
 	int unshare_flags;     /* made by the child after its joins, user namespace excluded */
 	bool unshare_user;     /* the child unshares a user namespace and waits for its maps */
 	bool new_user;         /* a new user namespace, either way: the parent writes id maps */

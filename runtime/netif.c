@@ -637,7 +637,7 @@ static int container_netns(pid_t pid, const struct pf_ns_plan *ns, int *out,
 			return pf_fail_errno(err, errno, "network namespace");
 		return check_not_ours(*out, err);
 	}
-	if (!(ns->clone_flags & CLONE_NEWNET))
+	if (!((ns->clone_flags | ns->early_flags) & CLONE_NEWNET))
 		return pf_fail(err, EOPNOTSUPP, "a network namespace made after joining other "
 						"namespaces is made too late to move devices into");
 	return open_netns(pid, out, err);

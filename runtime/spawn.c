@@ -245,8 +245,21 @@ int pf_launch_prepare(struct pf_launch *l, struct pf_error *err)
 		return -1;
 	l->runtime_hooks = has_hooks(l->spec->hooks, true);
 	l->container_hooks = has_hooks(l->spec->hooks, false);
-	if (new_record(l, err) < 0 || plan_cgroup(l, err) < 0 ||
-	    pf_store_claim(l->g->root, l->id, l->rec, text, &l->store, err) < 0)
+	if (new_record(l, err) < 0 || plan_cgroup(l, err) < 0)
+		return -1;
+	l->config_text = pf_steal_ptr(&text);
+	return 0;
+}
+
+/* After clone, while the child makes its namespaces: the state directory (whose claim makes
+ * the ID ours), the cgroup and the exec fifo. */
+static int claim(struct pf_launch *l, struct pf_error *err)
+{
+	int rc = pf_store_claim(l->g->root, l->id, l->rec, l->config_text, &l->store, err);
+
+	free(l->config_text);
+	l->config_text = NULL;
+	if (rc < 0)
 		return -1;
 	return make_cgroup(l, err) < 0 || open_fifo(l, err) < 0 ? -1 : 0;
 }
@@ -255,6 +268,13 @@ static int parent_ready(struct pf_launch *l, struct pf_error *err)
 {
 	_cleanup_free_ char *state = NULL;
 
+	struct pf_msg m;
+
+	if (l->ns.early_flags) {
+		if (pf_sync_expect(l->sync[0], PF_MSG_NS_MADE, &m, err) < 0)
+			return -1;
+		pf_msg_clear(&m);
+	}
 	if (l->ns.clone_flags & CLONE_NEWUSER &&
 	    pf_userns_write_maps(l->first_child, l->spec->linux_, err) < 0)
 		return -1;
@@ -267,8 +287,12 @@ static int parent_ready(struct pf_launch *l, struct pf_error *err)
 	if (l->container_hooks && pf_state_json(l->rec, "creating", &state, err) < 0)
 		return -1;
 	if (pf_sync_send(l->sync[0], PF_MSG_PARENT_READY, l->first_child, state,
-			 state ? strlen(state) : 0, -1, err) < 0)
+			 state ? strlen(state) : 0, l->fifo_fd, err) < 0)
 		return -1;
+	/* init holds the fifo now; our copy would stay open in a foreground run for as long as
+	 * the container runs */
+	close(l->fifo_fd);
+	l->fifo_fd = -1;
 	/* while init makes its mounts; it waits for us before it may report ready */
 	return l->cg.dirs.n ? pf_cgroup_apply_device_program(&l->cg, resources(l), err) : 0;
 }
@@ -375,12 +399,8 @@ int pf_launch_spawn(struct pf_launch *l, struct pf_error *err)
 	}
 	close(l->sync[1]);
 	l->sync[1] = -1;
-	/* init holds the fifo now; our copy would stay open in a foreground run for as long as
-	 * the container runs */
-	close(l->fifo_fd);
-	l->fifo_fd = -1;
 	l->first_child = l->pid = pid;
-	if (drive_child(l, err) < 0) {
+	if (claim(l, err) < 0 || drive_child(l, err) < 0) {
 		/* init reports its own failure; a protocol error alone says less */
 		return -1;
 	}
@@ -429,5 +449,6 @@ void pf_launch_clear(struct pf_launch *l)
 	pf_record_free(l->rec);
 	pf_spec_free(l->spec);
 	free(l->bundle);
+	free(l->config_text);
 	memset(l, 0, sizeof(*l));
 }

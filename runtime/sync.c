@@ -24,6 +24,7 @@ const char *pf_msg_name(uint32_t type)
 		[PF_MSG_MOUNTS_READY] = "MOUNTS_READY", [PF_MSG_HOOKS_DONE] = "HOOKS_DONE",
 		[PF_MSG_CONSOLE] = "CONSOLE",           [PF_MSG_SECCOMP_FD] = "SECCOMP_FD",
 		[PF_MSG_READY] = "READY",               [PF_MSG_ERROR] = "ERROR",
+		[PF_MSG_NS_MADE] = "NS_MADE",
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "UNKNOWN";

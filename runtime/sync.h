@@ -4,8 +4,10 @@
  * which is the only side that reports.
  *
  *   step  direction  message              payload              when
- *   1     P -> C     PF_MSG_PARENT_READY  host pid, state JSON  after clone: id maps written
- *                                                              (user ns by clone), cgroup joined
+ *   0     C -> P     PF_MSG_NS_MADE       -                    only when C unshares namespaces
+ *                                                              right after clone (early_flags)
+ *   1     P -> C     PF_MSG_PARENT_READY  host pid, state JSON, after clone: id maps written
+ *                                         exec fifo (fd)       (user ns by clone), cgroup joined
  *   2     C -> P     PF_MSG_USERNS_READY  -                    only when C unshared a user ns
  *   3     P -> C     PF_MSG_IDMAP_DONE    -                    reply to 2, maps written
  *   4     C -> P     PF_MSG_INIT_PID      host pid of init     only when C forked again (a
@@ -41,6 +43,7 @@ enum pf_msg_type {
 	PF_MSG_SECCOMP_FD,
 	PF_MSG_READY,
 	PF_MSG_ERROR,
+	PF_MSG_NS_MADE,
 };
 
 struct pf_msg {
