@@ -14,6 +14,7 @@
 #include "compat/pflask.h"
 #include "compat/supervise.h"
 #include "runtime/cli.h"
+#include "runtime/exeseal.h"
 
 /* pflask-runtime beside this binary: the hooks of --netif name it by absolute path, since a
  * hook runs with an empty environment (and another runtime's PATH is not ours). */
@@ -69,7 +70,7 @@ static int emit_bundle(const char *dir, const struct pf_spec *spec, struct pf_er
 	return 0;
 }
 
-static int run(const struct pf_options *o, struct pf_error *err)
+static int run(const struct pf_options *o, char **argv, struct pf_error *err)
 {
 	struct pf_spec *spec = NULL;
 	struct pf_extras x = { 0 };
@@ -78,6 +79,11 @@ static int run(const struct pf_options *o, struct pf_error *err)
 
 	if (o->attach)
 		return pf_attach(o->attach, err);
+	/* init is a fork of this process (CVE-2019-5736, runtime/exeseal.c): without a pid
+	 * namespace, or on a kernel that lets a running binary be written, a process of the
+	 * container could otherwise outlive us holding our binary open */
+	if (!o->emit_bundle && pf_exe_seal(argv, err) < 0)
+		return -1;
 	if (runtime_path(rt, sizeof(rt), err) < 0 || pf_translate(o, rt, &spec, &x, err) < 0)
 		return -1;
 	if (o->emit_bundle) {
@@ -105,7 +111,7 @@ int main(int argc, char **argv)
 		printf("pflask version %s\n", PF_RUNTIME_VERSION);
 		rc = 0;
 	} else {
-		rc = run(&o, &err);
+		rc = run(&o, argv, &err);
 	}
 	pf_options_clear(&o);
 	if (rc < 0) {

@@ -95,3 +95,12 @@ with open(sys.argv[1]) as f:
 print(json.dumps(eval(sys.argv[2]), sort_keys=True))
 PY
 }
+
+# refute_grep [GREP OPTIONS] PATTERN [FILE]: fails when grep finds PATTERN. Use it for "! grep":
+# bash's errexit ignores a negated command, so "! grep" in the middle of a test asserts nothing.
+refute_grep() {
+	if grep -q "$@"; then
+		echo "unexpectedly found: $*" >&2
+		return 1
+	fi
+}

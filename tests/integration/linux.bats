@@ -107,7 +107,7 @@ teardown() {
 	config_edit 'c["mounts"].append({"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"})'
 	ctr_run true
 	[ ! -e "$outside/x" ]
-	! grep -q "$outside" /proc/self/mountinfo
+	refute_grep "$outside" /proc/self/mountinfo
 }
 
 @test "sysctl: namespaced keys are set, host-wide ones refused" {

@@ -255,7 +255,8 @@ one_container() {
 	done
 	# not lazily: a descriptor or mount left on it would make this fail
 	umount "$TMPFS"
-	! mountpoint -q "$TMPFS"
+	run mountpoint -q "$TMPFS"
+	[ "$status" -ne 0 ]
 }
 
 @test "a recorded pid now held by another process: stopped, kill refuses, delete spares that process" {

@@ -134,7 +134,8 @@ one_line() {
 	config_edit "c['linux']['netDevices'] = {'${N}d0': {'name': 'ctr0'}}"
 	rt_detached run -d --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
-	! ip link show "${N}d0" 2>/dev/null
+	run ip link show "${N}d0"
+	[ "$status" -ne 0 ]
 	run in_ctr ip -o link show ctr0
 	[ "$status" -eq 0 ]
 	[[ $output == *"ctr0@"*"<"*",UP,"*"state UP"* ]]

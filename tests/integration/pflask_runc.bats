@@ -96,7 +96,7 @@ ns_of() {
 	# without --keepenv the caller's environment is gone
 	PF_KEPT=yes runc_flags -r "$ROOT" -- sh -c 'env'
 	[ "$status" -eq 0 ]
-	! grep -q '^PF_KEPT=' <<<"$output"
+	refute_grep '^PF_KEPT=' <<<"$output"
 }
 
 @test "--user: the user, mapped to itself beside root, holding no capability" {
@@ -182,7 +182,7 @@ ns_of() {
 		[ "$(grep "^$n " <<<"$output")" = "$n $(ns_of "$n")" ]
 	done
 	[ "$(grep "^mnt " <<<"$output")" != "mnt $(ns_of mnt)" ]
-	! grep -qx "pid1 1" <<<"$output"
+	refute_grep -x "pid1 1" <<<"$output"
 
 	# --no-userns keeps the user but not the namespace
 	runc_flags -r "$ROOT" -u user -U -- sh -c "id; $probe"

@@ -26,6 +26,8 @@ setup_file() {
 	gcc -static -O2 -o "$dir/probe" "$dir/probe.c" >"$dir/build.log" 2>&1 || true
 	gcc -static -nostdlib -fno-stack-protector -fno-pie -no-pie -O2 -o "$dir/interp" \
 		"$dir/interp.c" >>"$dir/build.log" 2>&1 || true
+	gcc -static -nostdlib -fno-stack-protector -fno-pie -no-pie -O2 -DSTAY -o "$dir/interp-stay" \
+		"$dir/interp.c" >>"$dir/build.log" 2>&1 || true
 }
 
 setup() {
@@ -33,10 +35,18 @@ setup() {
 	ctr_bundle
 	PROBE=$BATS_FILE_TMPDIR/probe/probe
 	EVIL_INTERP=$BATS_FILE_TMPDIR/probe/interp
+	EVIL_INTERP_STAY=$BATS_FILE_TMPDIR/probe/interp-stay
+	PF_PIDS=()
 }
 
 teardown() {
+	local p
 	stop_swapper
+	for p in "${PF_PIDS[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	[[ -z ${PF_NAME:-} ]] || "$RUNTIME" delete --force "$PF_NAME" >/dev/null 2>&1 || true
 	ctr_cleanup
 }
 
@@ -179,7 +189,7 @@ wait_hold_log() {
 	cat "$ROOT/tmp/hold.log"
 	# the exploit ran: the interpreter was started in a process whose exe is the runtime's
 	[ "$(grep -c . "$ROOT/tmp/hold.log")" -ge 1 ]
-	! grep -q BREACH "$ROOT/tmp/hold.log"
+	refute_grep BREACH "$ROOT/tmp/hold.log"
 	assert_runtime_intact
 }
 
@@ -191,8 +201,46 @@ wait_hold_log() {
 	wait_hold_log 1
 	cat "$ROOT/tmp/hold.log"
 	[ "$(grep -c . "$ROOT/tmp/hold.log")" -ge 1 ]
-	! grep -q BREACH "$ROOT/tmp/hold.log"
+	refute_grep BREACH "$ROOT/tmp/hold.log"
 	assert_runtime_intact
+}
+
+@test "CVE-2019-5736: pflask killed while a process of its container holds pflask's binary" {
+	require_probe
+	[[ -x $EVIL_INTERP_STAY ]] || skip "the hostile ELF interpreter is written for x86_64 and aarch64"
+	own_rootfs
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cp "$PFLASK" "$BATS_TEST_TMPDIR/bin/pflask"
+	local pf=$BATS_TEST_TMPDIR/bin/pflask sha interp i
+	sha=$(sha256sum <"$pf")
+	interp=$(elf_interp "$pf")
+	[[ -n $interp ]] || skip "a static pflask needs no interpreter"
+	mkdir -p "$ROOT$(dirname "$interp")"
+	rm -f "$ROOT$interp"
+	cp "$EVIL_INTERP_STAY" "$ROOT$interp"
+	cp "$PROBE" "$ROOT/probe"
+	rm "$ROOT/bin/sh"
+	printf '#!/proc/self/exe\n' >"$ROOT/bin/sh"
+	chmod 755 "$ROOT/bin/sh"
+	# no pid namespace: a process of the container can outlive init, and pflask
+	PF_NAME=pfsec-$$
+	"$pf" -P --name="$PF_NAME" --chroot="$ROOT" -- /bin/sh </dev/null >/dev/null 2>&1 3>&- &
+	PF_PIDS+=("$!")
+	for i in $(seq 100); do
+		[[ -e $ROOT/tmp/hold.log.started ]] && break
+		sleep 0.1
+	done
+	[[ -e $ROOT/tmp/hold.log.started ]]
+	# the exploit runs in a process whose exe was pflask's; pflask goes, the holder stays
+	kill -KILL "${PF_PIDS[0]}"
+	wait_hold_log 1
+	cat "$ROOT/tmp/hold.log"
+	[ "$(grep -c . "$ROOT/tmp/hold.log")" -ge 1 ]
+	refute_grep BREACH "$ROOT/tmp/hold.log"
+	[ "$(sha256sum <"$pf")" = "$sha" ] || {
+		echo "pflask's binary was changed from inside the container" >&2
+		return 1
+	}
 }
 
 # exec_race CAPS...: $PROBE race as the container's process while 100 execs come and go.
@@ -216,7 +264,7 @@ exec_race() {
 	done
 	cat "$BATS_TEST_TMPDIR/race.out"
 	grep -q '^race: [1-9]' "$BATS_TEST_TMPDIR/race.out"
-	! grep -q BREACH "$BATS_TEST_TMPDIR/race.out"
+	refute_grep BREACH "$BATS_TEST_TMPDIR/race.out"
 	assert_runtime_intact
 }
 
@@ -252,7 +300,7 @@ exec_race() {
 	done
 	cat "$BATS_TEST_TMPDIR/race.out"
 	grep -q '^race: [1-9]' "$BATS_TEST_TMPDIR/race.out"
-	! grep -q BREACH "$BATS_TEST_TMPDIR/race.out"
+	refute_grep BREACH "$BATS_TEST_TMPDIR/race.out"
 	assert_runtime_intact
 }
 
@@ -680,6 +728,7 @@ probe_source() {
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -866,10 +915,12 @@ static int race(double secs)
 	return breaches ? 2 : 0;
 }
 
-/* hold FD LOG: run by a hostile ELF interpreter with the runtime's exe open as FD. In the
- * background (exec must return: while the runtime runs its binary is busy), reopen it for
- * writing until that works, fails otherwise, or 10 s pass; the outcome goes to LOG. */
-static int hold(int fd, const char *log)
+/* hold FD LOG [stay]: run by a hostile ELF interpreter with the runtime's exe open as FD. In
+ * the background (exec must return: while the runtime runs its binary is busy), reopen it for
+ * writing until that works, fails otherwise, or 10 s pass; the outcome goes to LOG. With
+ * "stay" the foreground process stays (it is the container's init, which keeps pflask
+ * waiting) after writing LOG.started. */
+static int hold(int fd, const char *log, int stay)
 {
 	char path[64];
 	double end;
@@ -877,8 +928,19 @@ static int hold(int fd, const char *log)
 	int w = -1, e = 0;
 
 	/* as pid 1 (the container's process) leaving would end the pid namespace */
-	if (getpid() != 1 && fork() != 0)
+	if (getpid() != 1 && fork() != 0) {
+		char started[PATH_MAX];
+		FILE *f;
+
+		if (!stay)
+			return 0;
+		snprintf(started, sizeof(started), "%s.started", log);
+		f = fopen(started, "w");
+		if (f)
+			fclose(f);
+		sleep(60);
 		return 0;
+	}
 	end = now() + 10;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	while ((w = open(path, O_WRONLY | O_CLOEXEC)) < 0 && (e = errno) == ETXTBSY &&
@@ -913,8 +975,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && strcmp(argv[1], "race") == 0)
 		return race(atof(argv[2]));
-	if (argc == 4 && strcmp(argv[1], "hold") == 0)
-		return hold(atoi(argv[2]), argv[3]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "hold") == 0)
+		return hold(atoi(argv[2]), argv[3], argc == 5 && strcmp(argv[4], "stay") == 0);
 	if (argc == 5 && strcmp(argv[1], "swap") == 0)
 		return swap(argv[2], argv[3], atof(argv[4]));
 	fprintf(stderr, "usage: probe race SECONDS | hold FD LOG | swap A B SECONDS\n");
@@ -955,7 +1017,11 @@ enum { NR_openat = 56, NR_dup3 = 24, NR_execve = 221, NR_exit = 93 };
 
 void _start(void)
 {
+#ifdef STAY
+	static char *const argv[] = { "/probe", "hold", "100", "/tmp/hold.log", "stay", 0 };
+#else
 	static char *const argv[] = { "/probe", "hold", "100", "/tmp/hold.log", 0 };
+#endif
 	long fd = sc3(NR_openat, AT_FDCWD_, (long)"/proc/self/exe", O_PATH_);
 
 	if (fd >= 0 && fd != 100)
