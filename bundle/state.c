@@ -63,6 +63,7 @@ static const struct pf_field record_fields[] = {
 	{ F_INT("creatorPid", creator_pid, 0, INT32_MAX, "a pid") },
 	{ F_U64("creatorStartTime", creator_start_time) },
 	{ F_BOOL("pidNamespace", pid_namespace) },
+	{ F_BOOL("poststartHooks", poststart_hooks) },
 	{ F_BOOL("poststopHooks", poststop_hooks) },
 	{ F_STRV("cgroupDirs", cgroup_dirs) },
 	{ F_STRV("cgroupCreated", cgroup_created) },

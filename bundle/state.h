@@ -30,6 +30,7 @@ struct pf_record {
 	pf_int creator_pid;          /* the create/run process, while status is "creating" */
 	pf_uint creator_start_time;
 	pf_bool pid_namespace;       /* init is pid 1 of its own namespace */
+	pf_bool poststart_hooks;     /* false: start need not read the config again */
 	pf_bool poststop_hooks;      /* false: delete need not read the config again */
 	pf_strv cgroup_dirs;
 	pf_strv cgroup_created;

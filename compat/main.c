@@ -21,11 +21,11 @@
 static int runtime_path(char *buf, size_t size, struct pf_error *err)
 {
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	if (n < 0)
+	/* not /proc/self/exe: after pf_exe_seal it names a read-only view of the binary */
+	snprintf(self, sizeof(self), "%s", pf_exe_path());
+	if (!self[0])
 		return pf_fail_errno(err, errno, "readlink /proc/self/exe");
-	self[n] = '\0';
 	if ((size_t)snprintf(buf, size, "%s/pflask-runtime", dirname(self)) >= size)
 		return pf_fail(err, ENAMETOOLONG, "the path of pflask-runtime is too long");
 	return 0;

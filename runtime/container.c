@@ -116,20 +116,22 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, const struct pf_
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX];
 	struct stat parked;
-	bool parked_known;
+	bool parked_known, hooks;
 
 	if (pf_container_status(s, r) != PF_CREATED)
 		return pf_fail(err, EINVAL, "cannot start a container that is %s",
 			       pf_status_name(pf_container_status(s, r)));
-	if (!spec) {
+	/* the config is read again only for its hooks; a record from before the flag says
+	 * nothing, and the config decides */
+	if (!spec && !(r->poststart_hooks.set && !r->poststart_hooks.v)) {
 		loaded = load_config_copy(s, err);
 		if (!loaded)
 			return -1;
 		spec = loaded;
 	}
+	hooks = spec && spec->hooks && spec->hooks->poststart.n;
 	/* noted before init may go on (unknown to a caller that may not look into init) */
-	parked_known = spec->hooks && spec->hooks->poststart.n &&
-		       exe_of((pid_t)r->state->pid.v, &parked);
+	parked_known = hooks && exe_of((pid_t)r->state->pid.v, &parked);
 	pf_store_path(s, PF_EXEC_FIFO, path, sizeof(path));
 	/* init holds the fifo open: a writer never blocks, and ENXIO means init is gone */
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -139,7 +141,7 @@ int pf_container_start(struct pf_store *s, struct pf_record *r, const struct pf_
 		return pf_fail_errno(err, errno, "release init");
 	/* "running" needs no write: the status is derived, and the fifo's absence says it */
 	unlink(path);
-	if (spec->hooks && spec->hooks->poststart.n) {
+	if (hooks) {
 		if (parked_known)
 			wait_for_exec((pid_t)r->state->pid.v, &parked);
 		if (pf_state_json(r, "running", &state, err) < 0)

@@ -42,9 +42,23 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-/* Set across our own execve, so that a view that did not come out read-only is an error
- * rather than a loop. */
+/* Set across our own execve to the binary's path, so that a view that did not come out
+ * read-only is an error rather than a loop, and the sealed process still knows where its
+ * binary lives (its /proc/self/exe names the view). */
 #define PF_SEALED_ENV "_PFLASK_EXE_SEALED"
+
+static char exe_path[PATH_MAX];
+
+const char *pf_exe_path(void)
+{
+	ssize_t n;
+
+	if (exe_path[0])
+		return exe_path;
+	n = readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1);
+	exe_path[n > 0 ? n : 0] = '\0';
+	return exe_path;
+}
 
 static bool is_sealed_memfd(int fd)
 {
@@ -128,8 +142,11 @@ static int exec_sealed_copy(int exe, char **argv, struct pf_error *err)
 int pf_exe_seal(char **argv, struct pf_error *err)
 {
 	_cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	bool again = getenv(PF_SEALED_ENV) != NULL;
+	const char *was = getenv(PF_SEALED_ENV);
+	bool again = was != NULL;
 
+	if (was && was[0] == '/')
+		snprintf(exe_path, sizeof(exe_path), "%s", was);
 	unsetenv(PF_SEALED_ENV);
 	/* valgrind 3.19 can neither execveat nor see past an exec it does not trace: memcheck
 	 * (tests/valgrind.sh) would lose the very command it checks. The binary the kernel runs
@@ -149,7 +166,7 @@ int pf_exe_seal(char **argv, struct pf_error *err)
 	}
 	if (again)
 		return pf_fail(err, EROFS, "seal the runtime binary: its read-only view is writable");
-	if (setenv(PF_SEALED_ENV, "1", 1) < 0)
+	if (setenv(PF_SEALED_ENV, pf_exe_path(), 1) < 0)
 		return pf_fail_errno(err, errno, "seal the runtime binary");
 	(void)exec_read_only_view(exe, argv);
 	return exec_sealed_copy(exe, argv, err);

@@ -9,5 +9,8 @@
  * an immutable file, a sealed memfd); otherwise executes argv again from a read-only view of
  * the binary and does not return, or fails with -1 and err. argv is main's, unchanged. */
 int pf_exe_seal(char **argv, struct pf_error *err);
+/* The path of this process's binary on the host, also after pf_exe_seal (whose /proc/self/exe
+ * names the read-only view); "" when unknown. */
+const char *pf_exe_path(void);
 
 #endif

@@ -102,6 +102,7 @@ static int new_record(struct pf_launch *l, struct pf_error *err)
 	r->creator_pid = (pf_int){ true, getpid() };
 	r->creator_start_time = (pf_uint){ true, start };
 	r->pid_namespace = (pf_bool){ true, l->ns.pid_namespace };
+	r->poststart_hooks = (pf_bool){ true, l->spec->hooks && l->spec->hooks->poststart.n };
 	r->poststop_hooks = (pf_bool){ true, l->spec->hooks && l->spec->hooks->poststop.n };
 	return 0;
 }
