@@ -21,31 +21,52 @@ struct jpath {
 	size_t len;
 };
 
+/* Appends n bytes of s, truncating at the end of the buffer. Paths are pushed for every value
+ * decoded, so this is a copy, not a printf. */
+static void path_append(struct jpath *p, const char *s, size_t n)
+{
+	size_t room = sizeof(p->buf) - 1 - p->len;
+
+	if (n > room)
+		n = room;
+	memcpy(p->buf + p->len, s, n);
+	p->len += n;
+	p->buf[p->len] = '\0';
+}
+
 static size_t path_push_key(struct jpath *p, const char *key)
 {
-	size_t old = p->len, room = sizeof(p->buf) - p->len;
+	size_t old = p->len, n = 0;
 	bool plain = *key != '\0';
-	int n;
 
-	for (const char *c = key; *c; c++)
+	for (const char *c = key; *c; c++, n++)
 		if (!isalnum((unsigned char)*c) && *c != '_')
 			plain = false;
 	if (plain) {
-		n = snprintf(p->buf + p->len, room, ".%s", key);
+		path_append(p, ".", 1);
+		path_append(p, key, n);
 	} else {
 		char q[PF_QUOTE_MAX];
-		n = snprintf(p->buf + p->len, room, "[%s]", pf_quote(q, sizeof(q), key));
+
+		pf_quote(q, sizeof(q), key);
+		path_append(p, "[", 1);
+		path_append(p, q, strlen(q));
+		path_append(p, "]", 1);
 	}
-	p->len = (n < 0 || (size_t)n >= room) ? sizeof(p->buf) - 1 : p->len + (size_t)n;
 	return old;
 }
 
 static size_t path_push_index(struct jpath *p, size_t i)
 {
-	size_t old = p->len, room = sizeof(p->buf) - p->len;
-	int n = snprintf(p->buf + p->len, room, "[%zu]", i);
+	char digits[24], *d = digits + sizeof(digits);
+	size_t old = p->len;
 
-	p->len = (n < 0 || (size_t)n >= room) ? sizeof(p->buf) - 1 : p->len + (size_t)n;
+	*--d = ']';
+	do
+		*--d = (char)('0' + i % 10);
+	while ((i /= 10) && d > digits + 1);
+	*--d = '[';
+	path_append(p, d, (size_t)(digits + sizeof(digits) - d));
 	return old;
 }
 
@@ -331,8 +352,11 @@ static int decode_object(struct decoder *d, const struct pf_type *type, yajl_val
 		return rc;
 	for (const struct pf_field *f = type->fields; f->key; f++) {
 		yajl_val member = object_member(v, f->key);
-		size_t old = path_push_key(&d->path, f->key);
+		size_t old;
 
+		if ((!member || YAJL_IS_NULL(member)) && !(f->flags & PF_REQUIRED))
+			continue;
+		old = path_push_key(&d->path, f->key);
 		if (member && !YAJL_IS_NULL(member))
 			rc = decode_field(d, f, member, obj);
 		else if (f->flags & PF_REQUIRED)
