@@ -176,10 +176,17 @@ static int open_devnull(int root, struct pf_error *err)
 	return pf_steal_fd(&fd);
 }
 
-static int empty_readonly_tmpfs(int target, struct pf_error *err)
+/* An empty read-only tmpfs on target. *empty is the first one made, once attached: the
+ * others are bind mounts of it (one superblock for all, as none can hold anything). */
+static int empty_readonly_tmpfs(int target, int *empty, struct pf_error *err)
 {
-	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), mnt = -1;
+	_cleanup_close_ int fs = -1, mnt = -1;
 
+	if (*empty >= 0) {
+		mnt = pf_bind_fd(*empty, target, false);
+		return mnt < 0 ? pf_fail_errno(err, errno, "bind an empty read-only tmpfs") : 0;
+	}
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -187,10 +194,11 @@ static int empty_readonly_tmpfs(int target, struct pf_error *err)
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
 	if (mnt < 0 || pf_attach_tree(mnt, target) < 0)
 		return pf_fail_errno(err, errno, "mount a read-only tmpfs");
+	*empty = pf_steal_fd(&mnt);
 	return 0;
 }
 
-static int mask_path(int root, const char *path, int *devnull, struct pf_error *err)
+static int mask_path(int root, const char *path, int *devnull, int *empty, struct pf_error *err)
 {
 	_cleanup_close_ int fd = -1, mnt = -1;
 	int found = open_existing(root, path, &fd, err);
@@ -201,7 +209,7 @@ static int mask_path(int root, const char *path, int *devnull, struct pf_error *
 	if (fstat(fd, &st) < 0)
 		return pf_fail_errno(err, errno, "stat");
 	if (S_ISDIR(st.st_mode))
-		return empty_readonly_tmpfs(fd, err);
+		return empty_readonly_tmpfs(fd, empty, err);
 	if (*devnull < 0 && (*devnull = open_devnull(root, err)) < 0)
 		return -1;
 	mnt = pf_bind_fd(*devnull, fd, false);
@@ -210,14 +218,14 @@ static int mask_path(int root, const char *path, int *devnull, struct pf_error *
 
 static int protect_paths(int root, const struct pf_mount_plan *plan, struct pf_error *err)
 {
-	_cleanup_close_ int devnull = -1;
+	_cleanup_close_ int devnull = -1, empty = -1;
 
 	for (size_t i = 0; i < plan->n_readonly; i++)
 		if (readonly_path(root, plan->readonly[i], err) < 0)
 			return pf_error_prefix(err, "linux.readonlyPaths[%zu] %s", i,
 					       plan->readonly[i]);
 	for (size_t i = 0; i < plan->n_masked; i++)
-		if (mask_path(root, plan->masked[i], &devnull, err) < 0)
+		if (mask_path(root, plan->masked[i], &devnull, &empty, err) < 0)
 			return pf_error_prefix(err, "linux.maskedPaths[%zu] %s", i, plan->masked[i]);
 	return 0;
 }
