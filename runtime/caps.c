@@ -53,12 +53,22 @@ static const char *cap_name(int c)
  * bounding set in place (CVE-2025-52881's family: a read of /proc redirected). */
 static int cap_last(void)
 {
-	int c;
+	static int last = -1;  /* the kernel's, so the same for the life of the process */
+	int lo = 0, hi = 63;
 
-	for (c = 0; c < 63; c++)
-		if (prctl(PR_CAPBSET_READ, c + 1, 0, 0, 0) < 0)
-			break;
-	return c;
+	if (last >= 0)
+		return last;
+	/* valid numbers form a prefix: a binary search (six reads, not forty) */
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) < 0)
+			hi = mid - 1;
+		else
+			lo = mid;
+	}
+	last = lo;
+	return last;
 }
 
 static uint64_t mask_upto(int last)
@@ -66,18 +76,32 @@ static uint64_t mask_upto(int last)
 	return last >= 63 ? ~0ULL : CAP_BIT(last + 1) - 1;
 }
 
+static int caps_get(struct __user_cap_data_struct data[2], struct pf_error *err);
+
+static bool holds_setpcap(void)
+{
+	struct __user_cap_data_struct data[2];
+	struct pf_error ignored;
+
+	return caps_get(data, &ignored) == 0 && (data[0].effective & CAP_BIT(CAP_SETPCAP));
+}
+
 /* Only capabilities still in the set are dropped: dropping needs CAP_SETPCAP, which is gone
- * after the uid switch, so a second pass over an already-trimmed set must not ask again. */
+ * after the uid switch, so a second pass over an already-trimmed set must not ask again.
+ * Holding CAP_SETPCAP, dropping one that is not there is harmless: no read first. */
 int pf_caps_drop_bounding(const struct pf_capset *set, struct pf_error *err)
 {
+	static uint64_t dropped;  /* by this process already: no second look */
 	int last = cap_last();
+	bool can_drop = holds_setpcap();
 
 	for (int c = 0; c <= last; c++) {
-		int in;
+		int in = 1;
 
-		if (set->bounding & CAP_BIT(c))
+		if ((set->bounding | dropped) & CAP_BIT(c))
 			continue;
-		in = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+		if (!can_drop)
+			in = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
 		if (in < 0 && errno == EINVAL)
 			continue;
 		if (in < 0)
@@ -85,6 +109,7 @@ int pf_caps_drop_bounding(const struct pf_capset *set, struct pf_error *err)
 		if (in && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
 			return pf_fail_errno(err, errno, "drop %s from the bounding set",
 					     cap_name(c));
+		dropped |= CAP_BIT(c);
 	}
 	return 0;
 }
