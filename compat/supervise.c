@@ -98,7 +98,7 @@ int pf_supervise_run(struct pf_spec *spec, const struct pf_extras *x, const char
 		pf_spec_free(spec);
 		return pf_fail_errno(err, ENOMEM, "container ID");
 	}
-	if (pf_owner_claim(root, id, &owner, err) < 0) {
+	if (pf_owner_claim(root, id, x->ephemeral, &owner, err) < 0) {
 		pf_spec_free(spec);
 		return -1;
 	}

@@ -66,7 +66,8 @@ static int remove_dir(int fd, const char *path, struct pf_error *err)
 	return 0;
 }
 
-static int fill_claim(const char *tmp, const struct owner *o, struct pf_error *err)
+static int fill_claim(const char *tmp, const struct owner *o, bool with_mnt,
+		      struct pf_error *err)
 {
 	struct pf_error ignored = { 0 };
 	_cleanup_close_ int fd = -1;
@@ -79,7 +80,7 @@ static int fill_claim(const char *tmp, const struct owner *o, struct pf_error *e
 		return pf_fail_errno(err, errno, "open %s", tmp);
 	if (write_owner(fd, o, err) < 0)
 		rc = -1;
-	else if (mkdirat(fd, PF_OWNER_MNT, 0700) < 0)
+	else if (with_mnt && mkdirat(fd, PF_OWNER_MNT, 0700) < 0)
 		rc = pf_fail_errno(err, errno, "create %s/%s", tmp, PF_OWNER_MNT);
 	if (rc < 0)
 		remove_dir(fd, tmp, &ignored);
@@ -87,14 +88,14 @@ static int fill_claim(const char *tmp, const struct owner *o, struct pf_error *e
 }
 
 /* 0, or -1 with EEXIST when the ID is held. */
-static int try_claim(const char *tmp, const char *final, const struct owner *o,
+static int try_claim(const char *tmp, const char *final, const struct owner *o, bool with_mnt,
 		     struct pf_error *err)
 {
 	struct pf_error ignored = { 0 };
 	_cleanup_close_ int fd = -1;
 	int e;
 
-	if (fill_claim(tmp, o, err) < 0)
+	if (fill_claim(tmp, o, with_mnt, err) < 0)
 		return -1;
 	/* rename() never replaces a non-empty directory: of two claims of one ID, one wins */
 	if (rename(tmp, final) == 0)
@@ -108,7 +109,8 @@ static int try_claim(const char *tmp, const char *final, const struct owner *o,
 	return pf_fail_errno(err, e, "create %s", final);
 }
 
-int pf_owner_claim(const char *root, const char *id, char **dir, struct pf_error *err)
+int pf_owner_claim(const char *root, const char *id, bool with_mnt, char **dir,
+		   struct pf_error *err)
 {
 	struct owner me = { getpid(), 0 };
 	char tmp[PATH_MAX], final[PATH_MAX];
@@ -123,7 +125,7 @@ int pf_owner_claim(const char *root, const char *id, char **dir, struct pf_error
 	    snprintf(tmp, sizeof(tmp), "%s/" TEMP_PREFIX "%d~%" PRIu64 "~%s", root, (int)me.pid,
 		     me.start, id) >= (int)sizeof(tmp))
 		return pf_fail(err, ENAMETOOLONG, "state path too long");
-	if (try_claim(tmp, final, &me, err) < 0) {
+	if (try_claim(tmp, final, &me, with_mnt, err) < 0) {
 		int reaped;
 
 		if (err->err != EEXIST)
@@ -132,7 +134,7 @@ int pf_owner_claim(const char *root, const char *id, char **dir, struct pf_error
 		reaped = pf_owner_reap(root, id, err);
 		if (reaped < 0)
 			return -1;
-		if (reaped == 0 || try_claim(tmp, final, &me, err) < 0)
+		if (reaped == 0 || try_claim(tmp, final, &me, with_mnt, err) < 0)
 			return pf_fail(err, EEXIST, "container %s already exists", id);
 	}
 	*dir = strdup(final);

@@ -3,8 +3,8 @@
  * cannot find and clear:
  *
  *   ROOT/.pflask-ID/owner   "PID START\n": the supervising pflask and its start time
- *   ROOT/.pflask-ID/mnt     an empty directory; --ephemeral mounts its tmpfs and overlay on it
- *                           inside pflask's private mount namespace only
+ *   ROOT/.pflask-ID/mnt     with --ephemeral only: an empty directory, on which its tmpfs and
+ *                           overlay are mounted inside pflask's private mount namespace
  *
  * Mounts made in that namespace vanish with it, so the host only ever sees these two entries
  * and removing them never recurses (nor crosses a mount point). The directory is claimed by
@@ -14,13 +14,17 @@
 #ifndef PF_OWNER_H
 #define PF_OWNER_H
 
+#include <stdbool.h>
+
 #include "bundle/error.h"
 
 #define PF_OWNER_MNT "mnt"
 
-/* Claims ROOT/.pflask-ID for this process; *dir is its path (malloc'ed). An ID held by a live
- * pflask is "container ID already exists" (EEXIST); one left by a dead pflask is reaped first. */
-int pf_owner_claim(const char *root, const char *id, char **dir, struct pf_error *err);
+/* Claims ROOT/.pflask-ID for this process (with_mnt: and its mnt directory); *dir is its path
+ * (malloc'ed). An ID held by a live pflask is "container ID already exists" (EEXIST); one
+ * left by a dead pflask is reaped first. */
+int pf_owner_claim(const char *root, const char *id, bool with_mnt, char **dir,
+		   struct pf_error *err);
 /* The owner's own cleanup, once its mounts are gone. */
 void pf_owner_release(const char *dir);
 /* When the owner of ROOT/.pflask-ID is gone: deletes the container ID it supervised (if that
