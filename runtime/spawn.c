@@ -268,7 +268,6 @@ static int claim(struct pf_launch *l, struct pf_error *err)
 static int parent_ready(struct pf_launch *l, struct pf_error *err)
 {
 	_cleanup_free_ char *state = NULL;
-
 	struct pf_msg m;
 
 	if (l->ns.early_flags) {
@@ -294,7 +293,7 @@ static int parent_ready(struct pf_launch *l, struct pf_error *err)
 	 * the container runs */
 	close(l->fifo_fd);
 	l->fifo_fd = -1;
-	/* while init makes its mounts; it waits for us before it may report ready */
+	/* while init makes its mounts: attached before we read its READY, so before start */
 	return l->cg.dirs.n ? pf_cgroup_apply_device_program(&l->cg, resources(l), err) : 0;
 }
 
