@@ -63,6 +63,11 @@ static const struct malformed cases[] = {
 		E ".linux.namespaces: expected an array, got an object"),
 	REFUSED("namespace entry is a number", LINUX("'namespaces': [{'type': 'pid'}, 7]"),
 		E ".linux.namespaces[1]: expected an object, got a number"),
+	REFUSED("the twelfth namespace is a number",
+		LINUX("'namespaces': [{'type': 'pid'}, {'type': 'pid'}, {'type': 'pid'}, "
+		      "{'type': 'pid'}, {'type': 'pid'}, {'type': 'pid'}, {'type': 'pid'}, "
+		      "{'type': 'pid'}, {'type': 'pid'}, {'type': 'pid'}, {'type': 'pid'}, 7]"),
+		E ".linux.namespaces[11]: expected an object, got a number"),
 	REFUSED("memory is an array", RES("'memory': []"),
 		E ".linux.resources.memory: expected an object, got an array"),
 	REFUSED("sysctl value is a number", LINUX("'sysctl': {'net.ipv4.ip_forward': 1}"),
