@@ -43,6 +43,7 @@ struct exec_ctx {
 	int sync[2];
 	pid_t first, pid;
 	int console_master;
+	enum pf_status status;       /* the container's, when exec began */
 };
 
 static const struct {
@@ -177,6 +178,11 @@ static int drive(struct exec_ctx *x, struct pf_error *err)
 		m.fd = -1;
 		pf_msg_clear(&m);
 	}
+	/* the exec'd process loads the filter itself: its own listener, for the same agent */
+	if (x->seccomp.notify &&
+	    pf_seccomp_forward_fd(x->sync[0], x->spec->linux_->seccomp, x->rec,
+				  pf_status_name(x->status), x->pid, err) < 0)
+		return -1;
 	if (pf_sync_expect(x->sync[0], PF_MSG_READY, &m, err) < 0)
 		return -1;
 	pf_msg_clear(&m);
@@ -222,8 +228,10 @@ static int load(const struct pf_globals *g, const char *id, struct exec_ctx *x,
 	if (pf_store_load(&s, &x->rec, err) == 0 && (x->spec = pf_spec_load(s.dir, err))) {
 		enum pf_status st = pf_container_status(&s, x->rec);
 
-		if (st == PF_CREATED || st == PF_RUNNING)
+		if (st == PF_CREATED || st == PF_RUNNING) {
+			x->status = st;
 			rc = 0;
+		}
 		else
 			pf_fail(err, EINVAL, "container not running (%s)", pf_status_name(st));
 	}
@@ -244,10 +252,6 @@ static int prepare(struct exec_ctx *x, struct pf_error *err)
 	if (pf_seccomp_compile(x->spec->linux_ ? x->spec->linux_->seccomp : NULL, &x->seccomp,
 			       err) < 0)
 		return -1;
-	/* a notify listener gets one process per container, from create */
-	if (x->seccomp.notify)
-		return pf_fail(err, ENOTSUP, "a profile with SCMP_ACT_NOTIFY is not applied to exec "
-				       "yet");
 	return pf_exec_plan_set_personality(
 		&x->plan, x->spec->linux_ ? x->spec->linux_->personality : NULL, err);
 }

@@ -491,22 +491,22 @@ int pf_seccomp_send_listener(const char *path, const char *json, int fd, struct 
 	return 0;
 }
 
-int pf_seccomp_forward_fd(struct pf_launch *l, struct pf_error *err)
+int pf_seccomp_forward_fd(int sock, const struct pf_seccomp *sc, const struct pf_record *rec,
+			  const char *status, pid_t pid, struct pf_error *err)
 {
-	const struct pf_seccomp *sc = l->spec->linux_->seccomp;
 	_cleanup_free_ char *state = NULL, *json = NULL;
 	struct pf_msg m;
 	int rc;
 
-	if (pf_sync_expect(l->sync[0], PF_MSG_SECCOMP_FD, &m, err) < 0)
+	if (pf_sync_expect(sock, PF_MSG_SECCOMP_FD, &m, err) < 0)
 		return -1;
 	if (m.fd < 0) {
 		pf_msg_clear(&m);
 		return pf_fail(err, EPROTO, "sync: SECCOMP_FD came without a file descriptor");
 	}
-	rc = pf_state_json(l->rec, "creating", &state, err);
+	rc = pf_state_json(rec, status, &state, err);
 	if (rc == 0)
-		rc = pf_seccomp_process_state(l->pid, sc->listener_metadata, state, &json, err);
+		rc = pf_seccomp_process_state(pid, sc->listener_metadata, state, &json, err);
 	if (rc == 0)
 		rc = pf_seccomp_send_listener(sc->listener_path, json, m.fd, err);
 	pf_msg_clear(&m);

@@ -6,8 +6,9 @@
  *                                against the kernel; nothing of libseccomp is left for the child
  *   child (init.c)               pf_seccomp_apply: seccomp(SECCOMP_SET_MODE_FILTER); with NOTIFY
  *                                the listener fd goes up as PF_MSG_SECCOMP_FD (runtime/sync.h)
- *   parent (drive_child)         pf_seccomp_forward_fd: the fd and the container process state
- *                                (config-linux.md) to the agent, one connection per container
+ *   parent (drive_child, exec)   pf_seccomp_forward_fd: the fd and the container process state
+ *                                (config-linux.md) to the agent, one connection per process
+ *                                (init, and each exec'd process: each loads its own filter)
  *
  * Where init loads it follows runc: without noNewPrivileges loading needs CAP_SYS_ADMIN, so
  * between pf_process_prepare and pf_process_finalize; with it, after finalize, as late as the
@@ -22,7 +23,7 @@
 #include "bundle/error.h"
 #include "bundle/model.h"
 
-struct pf_launch;
+struct pf_record;
 
 struct pf_seccomp_prog {
 	struct sock_filter *insns;   /* malloc'd; NULL: no filter */
@@ -53,9 +54,10 @@ int pf_seccomp_apply(const struct pf_seccomp_prog *prog, int sock, struct pf_err
 /* Child: only the seccomp(2) call; *listener is the fd with NOTIFY, else -1. */
 int pf_seccomp_load(const struct pf_seccomp_prog *prog, int *listener, struct pf_error *err);
 
-/* Parent: expects PF_MSG_SECCOMP_FD from init and sends the fd with the container process
- * state (status "creating") to linux.seccomp.listenerPath. */
-int pf_seccomp_forward_fd(struct pf_launch *l, struct pf_error *err);
+/* Parent: expects PF_MSG_SECCOMP_FD on sock and sends the fd with the container process state
+ * (the container's state as rec and status say, the process's pid) to sc->listenerPath. */
+int pf_seccomp_forward_fd(int sock, const struct pf_seccomp *sc, const struct pf_record *rec,
+			  const char *status, pid_t pid, struct pf_error *err);
 /* The container process state JSON: ociVersion, fds ["seccompFd"], pid, metadata (left out
  * when NULL), state (a JSON object, inserted as is). The caller frees *out. */
 int pf_seccomp_process_state(pid_t pid, const char *metadata, const char *state, char **out,

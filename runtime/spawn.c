@@ -373,7 +373,9 @@ static int drive_child(struct pf_launch *l, struct pf_error *err)
 		pf_msg_clear(&m);
 	}
 	/* seccomp hook: the NOTIFY listener fd, on to the agent */
-	if (l->seccomp.notify && pf_seccomp_forward_fd(l, err) < 0)
+	if (l->seccomp.notify &&
+	    pf_seccomp_forward_fd(l->sync[0], l->spec->linux_->seccomp, l->rec, "creating", l->pid,
+				  err) < 0)
 		return -1;
 	if (pf_sync_expect(l->sync[0], PF_MSG_READY, &m, err) < 0)
 		return -1;

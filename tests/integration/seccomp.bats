@@ -249,23 +249,28 @@ for k in ("bounding", "effective", "permitted"): caps[k].append("CAP_SYS_CHROOT"
 	grep -q "zero=0" "$BATS_TEST_TMPDIR/pflask.out"
 }
 
-# The agent: accepts one connection, takes the fd and the container process state, answers
-# the first notification with a faked success (the syscall is not run) and records it all.
+# start_agent [N]: the agent accepts N connections (default 1), each with an fd and a container
+# process state; on the last fd it answers the first notification with a faked success (the
+# syscall is not run) and records that connection's message (and every pid, "pids").
 start_agent() {
 	cat >"$BATS_TEST_TMPDIR/agent.py" <<'PY'
 import fcntl, json, os, socket, struct, sys
-path, out = sys.argv[1], sys.argv[2]
+path, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(path)
-srv.listen(1)
+srv.listen(n)
 open(path + ".ready", "w").close()
-conn, _ = srv.accept()
-data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 4)
-while True:
-    more = conn.recv(1 << 16)
-    if not more:
-        break
-    data += more
+kept, pids = [], []
+for _ in range(n):
+    conn, _ = srv.accept()
+    data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 4)
+    while True:
+        more = conn.recv(1 << 16)
+        if not more:
+            break
+        data += more
+    kept.append(fds)
+    pids.append(json.loads(data)["pid"])
 # struct seccomp_notif (80 bytes) and seccomp_notif_resp (24 bytes); _IOWR('!', 0 / 1, ...)
 NOTIF_RECV, NOTIF_SEND = 0xC0502100, 0xC0182101
 notif = bytearray(80)
@@ -273,11 +278,11 @@ fcntl.ioctl(fds[0], NOTIF_RECV, notif, True)
 nid, pid, _, nr = struct.unpack_from("=QIIi", notif)
 fcntl.ioctl(fds[0], NOTIF_SEND, struct.pack("=QqiI", nid, 0, 0, 0))
 with open(out, "w") as f:
-    json.dump({"msg": json.loads(data), "nfds": len(fds), "nr": nr, "pid": pid}, f)
+    json.dump({"msg": json.loads(data), "nfds": len(fds), "nr": nr, "pid": pid, "pids": pids}, f)
 PY
 	rm -f "$BATS_TEST_TMPDIR/agent.sock" "$BATS_TEST_TMPDIR/agent.sock.ready"
 	timeout 60 /usr/bin/python3 "$BATS_TEST_TMPDIR/agent.py" "$BATS_TEST_TMPDIR/agent.sock" \
-		"$BATS_TEST_TMPDIR/agent.json" 3>&- &
+		"$BATS_TEST_TMPDIR/agent.json" "${1:-1}" 3>&- &
 	AGENT_PID=$!
 	local i
 	for i in $(seq 100); do
@@ -312,4 +317,29 @@ PY
 	if [[ $(uname -m) = x86_64 ]]; then
 		[ "$(json_get "$j" 'c["nr"]')" = 83 ]
 	fi
+}
+
+@test "SCMP_ACT_NOTIFY with exec: the exec'd process's own listener reaches the agent too" {
+	python3_recv_fds=$(/usr/bin/python3 -c 'import socket; print(hasattr(socket, "recv_fds"))')
+	[[ $python3_recv_fds = True ]] || skip "python3 lacks socket.recv_fds"
+	start_agent 2
+	seccomp_set '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$BATS_TEST_TMPDIR"'/agent.sock", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
+	config_edit 'c["process"]["args"] = ["sleep", "100"]'
+	rt_detached run -d --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	run rt exec "$CID" sh -c 'mkdir /tmp/e; echo "mkdir=$?"; test -d /tmp/e && echo exists || echo absent'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"mkdir=0"* ]]
+	[[ $output == *absent* ]]
+	wait "$AGENT_PID"
+	AGENT_PID=
+	local j=$BATS_TEST_TMPDIR/agent.json init
+	init=$(state_field "$CID" pid)
+	# the first connection was init's, the second the exec'd process's, which asked
+	[ "$(json_get "$j" 'c["pids"][0]')" = "$init" ]
+	[ "$(json_get "$j" 'c["msg"]["pid"] != c["msg"]["state"]["pid"]')" = true ]
+	[ "$(json_get "$j" 'c["msg"]["state"]["pid"]')" = "$init" ]
+	[ "$(json_get "$j" 'c["msg"]["state"]["status"]')" = '"running"' ]
+	[ "$(json_get "$j" 'c["msg"]["fds"]')" = '["seccompFd"]' ]
 }
