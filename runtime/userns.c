@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bundle/cleanup.h"
+#include "bundle/json.h"
 #include "runtime/namespaces.h"
 
 static int format_map(const pf_id_mappings *m, char *buf, size_t size)
@@ -44,6 +45,41 @@ static int write_map_file(pid_t pid, const char *file, const pf_id_mappings *m,
 	return 0;
 }
 
+/* All the helper writes to stderr, of which the first size-1 bytes are kept in buf
+ * (NUL-terminated); the rest is read and dropped, so the helper never blocks on the pipe. */
+static ssize_t read_helper_stderr(int fd, char *buf, size_t size)
+{
+	size_t have = 0;
+	char drop[512];
+
+	for (;;) {
+		ssize_t n = have + 1 < size ? read(fd, buf + have, size - 1 - have)
+					    : read(fd, drop, sizeof(drop));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (have + 1 < size)
+			have += (size_t)n;
+	}
+	buf[have] = '\0';
+	return (ssize_t)have;
+}
+
+/* The last non-empty line of text, without its newline (text is changed). */
+static const char *last_line(char *text)
+{
+	char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	return start;
+}
+
 /* newuidmap PID CID HID SIZE...: the setuid helpers let an unprivileged user map the ranges
  * /etc/subuid grants. */
 static int run_map_helper(const char *helper, pid_t pid, const pf_id_mappings *m,
@@ -51,7 +87,9 @@ static int run_map_helper(const char *helper, pid_t pid, const pf_id_mappings *m
 {
 	char *argv[3 + 3 * 340 + 1], nums[3 * 340 + 1][24];
 	size_t a = 0, k = 0;
-	int status;
+	char text[4096];
+	int status, out[2];
+	ssize_t said;
 	pid_t child;
 
 	argv[a++] = (char *)helper;
@@ -66,20 +104,36 @@ static int run_map_helper(const char *helper, pid_t pid, const pf_id_mappings *m
 		argv[a++] = nums[k++];
 	}
 	argv[a] = NULL;
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return pf_fail_errno(err, errno, "pipe for %s", helper);
 	child = fork();
-	if (child < 0)
+	if (child < 0) {
+		close(out[0]);
+		close(out[1]);
 		return pf_fail_errno(err, errno, "fork %s", helper);
+	}
 	if (child == 0) {
+		dup2(out[1], STDERR_FILENO);
 		execvp(helper, argv);
 		_exit(127);
 	}
+	close(out[1]);
+	said = read_helper_stderr(out[0], text, sizeof(text));
+	close(out[0]);
 	if (waitpid(child, &status, 0) < 0)
 		return pf_fail_errno(err, errno, "wait %s", helper);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return pf_fail(err, EPERM, "%s failed (status %d)%s", helper,
-			       WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-			       WIFEXITED(status) && WEXITSTATUS(status) == 127
-				       ? ": not installed (package uidmap)" : "");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return pf_fail(err, ENOENT, "%s: not installed (package uidmap)", helper);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* its own words say why (a range /etc/subuid does not grant, ...): one line */
+		if (*last_line(text))
+			return pf_fail(err, EPERM, "%s", last_line(text));
+		return pf_fail(err, EPERM, "%s failed (status %d)", helper,
+			       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+	/* a warning of a helper that succeeded goes on to our stderr, as a hook's does */
+	if (said > 0)
+		(void)pf_write_all(STDERR_FILENO, text, (size_t)said);
 	return 0;
 }
 
