@@ -79,5 +79,10 @@ int pf_cgroup_apply_resources_but_device_program(const struct pf_cgroup *cg,
 						 struct pf_error *err);
 int pf_cgroup_apply_device_program(const struct pf_cgroup *cg, const struct pf_resources *r,
 				   struct pf_error *err);
+/* For update: the same as pf_cgroup_apply_resources, but the device rules are rewritten only
+ * when r has some (then as create writes them: r's rules and the defaults); otherwise the
+ * container keeps the ones its config gave it. */
+int pf_cgroup_update_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
+			       struct pf_error *err);
 
 #endif

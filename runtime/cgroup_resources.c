@@ -464,8 +464,9 @@ int pf_dev_rules(const struct pf_resources *r, struct pf_dev_rule **rules, size_
 
 static const struct pf_resources no_resources;
 
-static int apply(const struct pf_cgroup *cg, const struct pf_resources *r, bool with_devices,
-		 struct pf_error *err)
+/* v1_devices: the v1 device lists; v2_program: the v2 device program. */
+static int apply(const struct pf_cgroup *cg, const struct pf_resources *r, bool v1_devices,
+		 bool v2_program, struct pf_error *err)
 {
 	_cleanup_layout_ struct pf_cg_layout L = { 0 };
 	pf_strv v2_ctrls = { 0 };
@@ -477,10 +478,10 @@ static int apply(const struct pf_cgroup *cg, const struct pf_resources *r, bool 
 		return -1;
 	rc = v2_needs(&L, r, &v2_ctrls, err);
 	if (rc == 0)
-		rc = pf_cg_v1_apply(&L, r, err);
+		rc = pf_cg_v1_apply(&L, r, v1_devices, err);
 	if (rc == 0 && L.v2)
 		rc = pf_cg_v2_enable(&L, &v2_ctrls, err) < 0 ? -1
-							    : pf_cg_v2_apply(&L, r, with_devices, err);
+							    : pf_cg_v2_apply(&L, r, v2_program, err);
 	pf_strv_clear(&v2_ctrls);
 	return rc;
 }
@@ -488,14 +489,22 @@ static int apply(const struct pf_cgroup *cg, const struct pf_resources *r, bool 
 int pf_cgroup_apply_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
 			      struct pf_error *err)
 {
-	return apply(cg, r, true, err);
+	return apply(cg, r, true, true, err);
 }
 
 int pf_cgroup_apply_resources_but_device_program(const struct pf_cgroup *cg,
 						 const struct pf_resources *r,
 						 struct pf_error *err)
 {
-	return apply(cg, r, false, err);
+	return apply(cg, r, true, false, err);
+}
+
+int pf_cgroup_update_resources(const struct pf_cgroup *cg, const struct pf_resources *r,
+			       struct pf_error *err)
+{
+	bool devices = r && r->devices.n;
+
+	return apply(cg, r, devices, devices, err);
 }
 
 int pf_cgroup_apply_device_program(const struct pf_cgroup *cg, const struct pf_resources *r,

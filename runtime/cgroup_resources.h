@@ -78,7 +78,8 @@ int pf_cg_rdma_line(const char *dev, const struct pf_rdma *r, char *out, size_t 
 
 /* ---- writers ----------------------------------------------------------------------------- */
 
-int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
+/* with_devices: also the device lists, where a v1 devices controller is mounted */
+int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r, bool with_devices,
 		   struct pf_error *err);
 /* Enables ctrls (v2 names) in cgroup.subtree_control from v2_top down to the parent of the
  * container's directory, skipping levels that have them already. */

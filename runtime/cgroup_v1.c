@@ -257,7 +257,7 @@ static int pids(const char *dir, const struct pf_pids *p, struct pf_error *err)
 	return pf_cg_writef(dir, "pids.max", err, "%" PRId64, p->limit.v);
 }
 
-int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
+int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r, bool with_devices,
 		   struct pf_error *err)
 {
 	const char *const *d = L->v1;
@@ -282,7 +282,7 @@ int pf_cg_v1_apply(const struct pf_cg_layout *L, const struct pf_resources *r,
 		return -1;
 	if (d[PF_CTRL_RDMA] && pf_cg_rdma(d[PF_CTRL_RDMA], r, err) < 0)
 		return -1;
-	if (d[PF_CTRL_DEVICES] && devices(d[PF_CTRL_DEVICES], r, err) < 0)
+	if (with_devices && d[PF_CTRL_DEVICES] && devices(d[PF_CTRL_DEVICES], r, err) < 0)
 		return -1;
 	return 0;
 }

@@ -146,7 +146,7 @@ int pf_cmd_update(const struct pf_globals *g, int argc, char **argv, struct pf_e
 			if (pf_container_status(&s, rec) == PF_STOPPED)
 				pf_fail(err, EINVAL, "container not running");
 			else
-				rc = pf_cgroup_apply_resources(&cg, r, err);
+				rc = pf_cgroup_update_resources(&cg, r, err);
 			if (rc < 0)
 				pf_error_prefix(err, "update %s", argv[at]);
 		}

@@ -176,9 +176,47 @@ int pf_devices_bpf_load(const struct bpf_insn *insns, size_t count, struct pf_er
 	return pf_fail_errno(err, saved, "cgroup: load the device program");
 }
 
+/* The ids of the device programs attached to the cgroup itself (not its parents'); at most
+ * max (the kernel allows 64 per attach point). */
+static int attached_ids(int cg, uint32_t *ids, uint32_t max, uint32_t *n, struct pf_error *err)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = (uint32_t)cg;
+	attr.query.attach_type = BPF_CGROUP_DEVICE;
+	attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+	attr.query.prog_cnt = max;
+	if (sys_bpf(BPF_PROG_QUERY, &attr) < 0)
+		return pf_fail_errno(err, errno, "cgroup: list the device programs");
+	*n = attr.query.prog_cnt < max ? attr.query.prog_cnt : max;
+	return 0;
+}
+
+/* Detaches the program id from the cgroup. */
+static int detach_id(int cg, uint32_t id, struct pf_error *err)
+{
+	_cleanup_close_ int prog = -1;
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_id = id;
+	prog = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
+	if (prog < 0)
+		return errno == ENOENT ? 0 : pf_fail_errno(err, errno, "cgroup: device program %u", id);
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = (uint32_t)cg;
+	attr.attach_bpf_fd = (uint32_t)prog;
+	attr.attach_type = BPF_CGROUP_DEVICE;
+	if (sys_bpf(BPF_PROG_DETACH, &attr) < 0 && errno != ENOENT)
+		return pf_fail_errno(err, errno, "cgroup: detach device program %u", id);
+	return 0;
+}
+
 int pf_devices_bpf_apply(const char *dir, const struct pf_dev_rule *rules, size_t n,
 			 struct pf_error *err)
 {
+	uint32_t old[64], n_old = 0;
 	_cleanup_free_ struct bpf_insn *insns = NULL;
 	_cleanup_close_ int prog = -1, cg = -1;
 	union bpf_attr attr;
@@ -192,6 +230,11 @@ int pf_devices_bpf_apply(const char *dir, const struct pf_dev_rule *rules, size_
 	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		return pf_fail_errno(err, errno, "cgroup: open %s", dir);
+	/* an update replaces the rules: the programs attached before go once the new one is in
+	 * (programs of one cgroup must all allow, so the old would keep what the new grants out;
+	 * meanwhile both apply, which only ever denies more) */
+	if (attached_ids(cg, old, 64, &n_old, err) < 0)
+		return -1;
 	memset(&attr, 0, sizeof(attr));
 	attr.target_fd = (uint32_t)cg;
 	attr.attach_bpf_fd = (uint32_t)prog;
@@ -202,5 +245,8 @@ int pf_devices_bpf_apply(const char *dir, const struct pf_dev_rule *rules, size_
 	if (sys_bpf(BPF_PROG_ATTACH, &attr) < 0)
 		return pf_fail_errno(err, errno, "cgroup: attach the device program to %s", dir);
 	/* the attachment holds the program; closing our fd leaves it to the cgroup's lifetime */
+	for (uint32_t i = 0; i < n_old; i++)
+		if (detach_id(cg, old[i], err) < 0)
+			return -1;
 	return 0;
 }

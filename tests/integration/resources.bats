@@ -479,3 +479,37 @@ v2_read() {
 	[ "$status" -eq 1 ]
 	[[ $output == *'--memory "12x": not a size'* ]]
 }
+
+@test "update without device rules keeps the config's (v1)" {
+	v1 devices
+	host_opens
+	devices_bundle
+	start
+	run rt update --pids-limit 50 "$CID"
+	[ "$status" -eq 0 ]
+	run rt exec "$CID" sh -c "$PROBE"
+	echo "$output"
+	[ "$output" = "null=0 fuse-r=0 fuse-w=1 loopctl=1 mknod=0 x=1" ]
+	gone
+}
+
+@test "v2: update keeps the device program, or replaces it when given rules; many updates" {
+	host_opens
+	devices_bundle
+	echo '{"unified": {"cgroup.max.descendants": "5"}}' >"$BATS_TEST_TMPDIR/plain.json"
+	echo '{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rw"}]}' \
+		>"$BATS_TEST_TMPDIR/devs.json"
+	# 70 updates: past the kernel's 64 programs per cgroup, were each one to add its own
+	in_v2 'rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null || exit 8
+		for i in $(seq 70); do rt update --resources '"$BATS_TEST_TMPDIR"'/plain.json "$CID" || exit 6; done
+		rt exec "$CID" sh -c "$PROBE"; echo
+		rt exec "$CID" rm /dev/x
+		for i in $(seq 70); do rt update --resources '"$BATS_TEST_TMPDIR"'/devs.json "$CID" || exit 5; done
+		rt exec "$CID" sh -c "$PROBE"; echo
+		rt delete --force "$CID" || exit 7'
+	[ "$status" -eq 0 ]
+	# the config's grant kept through updates without rules
+	[ "${lines[0]}" = "null=0 fuse-r=0 fuse-w=1 loopctl=1 mknod=0 x=1" ]
+	# the new rules alone apply: fuse writable now (an old program left would still refuse)
+	[ "${lines[1]}" = "null=0 fuse-r=0 fuse-w=0 loopctl=1 mknod=0 x=1" ]
+}

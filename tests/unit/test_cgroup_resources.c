@@ -392,7 +392,7 @@ static void test_v1_writers(void **state)
 	make_fake(files);
 	for (int c = 0; c < PF_CTRL_COUNT; c++)
 		L.v1[c] = fake;
-	if (pf_cg_v1_apply(&L, res(spec), &err) < 0)
+	if (pf_cg_v1_apply(&L, res(spec), true, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_file(fake, "memory.limit_in_bytes", "104857600");
 	assert_file(fake, "memory.memsw.limit_in_bytes", "209715200");
