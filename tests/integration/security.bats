@@ -816,11 +816,19 @@ static int runs_ours(int pid)
 	int status;
 
 	ptrace(PTRACE_INTERRUPT, pid, 0, 0);
-	waitpid(pid, &status, __WALL);
+	/* gone meanwhile (exec's `true` exits at once): nothing left to tell. Only a dumpable
+	 * process could be seized, which ours never are before their execve. */
+	if (waitpid(pid, &status, __WALL) == pid && (WIFEXITED(status) || WIFSIGNALED(status)))
+		return 1;
 	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0 && errno == ENOENT)
+		return 1;
 	link[n > 0 ? n : 0] = '\0';
-	return n > 0 && stat(path, &st) == 0 && in_root(link, &st);
+	if (n > 0 && stat(path, &st) == 0 && in_root(link, &st))
+		return 1;
+	printf("seized pid %d runs %s\n", pid, n > 0 ? link : "(unknown)");
+	return 0;
 }
 
 /* A process whose exe we may not see is one of the runtime's: nothing of it may open. */
