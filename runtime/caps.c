@@ -76,7 +76,14 @@ static uint64_t mask_upto(int last)
 	return last >= 63 ? ~0ULL : CAP_BIT(last + 1) - 1;
 }
 
-static int caps_get(struct __user_cap_data_struct data[2], struct pf_error *err);
+static int caps_get(struct __user_cap_data_struct data[2], struct pf_error *err)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return pf_fail_errno(err, errno, "capget");
+	return 0;
+}
 
 static bool holds_setpcap(void)
 {
@@ -111,15 +118,6 @@ int pf_caps_drop_bounding(const struct pf_capset *set, struct pf_error *err)
 					     cap_name(c));
 		dropped |= CAP_BIT(c);
 	}
-	return 0;
-}
-
-static int caps_get(struct __user_cap_data_struct data[2], struct pf_error *err)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return pf_fail_errno(err, errno, "capget");
 	return 0;
 }
 
