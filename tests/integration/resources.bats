@@ -338,13 +338,15 @@ host_opens() {
 # ---- cgroup v2 only (a private mount namespace) -----------------------------------------
 
 # in_v2 SCRIPT: SCRIPT by sh in a mount namespace where cgroup2 alone is on /sys/fs/cgroup,
-# with RUNTIME STATE_ROOT BUNDLE CID PROBE in its environment and rt() defined. The container must
-# be deleted inside: its cgroups would be out of reach afterwards.
+# with RUNTIME STATE_ROOT BUNDLE CID PROBE in its environment and rt() defined. The container is
+# deleted inside however SCRIPT ends (its cgroups, named as seen in that namespace, would be
+# out of reach of the teardown's delete).
 in_v2() {
 	run unshare -m env RUNTIME="$RUNTIME" STATE_ROOT="$STATE_ROOT" BUNDLE="$BUNDLE" CID="$CID" \
 		PROBE="$PROBE" sh -c 'mount --make-rprivate / && umount -l /sys/fs/cgroup &&
 		mount -t cgroup2 none /sys/fs/cgroup || exit 9
 		rt() { "$RUNTIME" --root "$STATE_ROOT" "$@"; }
+		trap '"'"'rt delete --force "$CID" >/dev/null 2>&1'"'"' EXIT
 		'"$1"
 	echo "$output"
 }
