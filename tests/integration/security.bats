@@ -151,20 +151,26 @@ PY
 # that binary asks for: it runs first in that process, keeps /proc/self/exe open (O_PATH) and
 # has $PROBE reopen it for writing once no runtime process keeps the binary busy.
 hostile_exe_image() {
-	[[ -x $EVIL_INTERP ]] || skip "the hostile ELF interpreter is written for x86_64 and aarch64"
 	own_rootfs
 	own_runtime
+	plant_hostile_interp "$RUNTIME" "$EVIL_INTERP"
+	config_edit 'c["root"]["readonly"] = False'
+}
+
+# plant_hostile_interp BINARY EVIL: $ROOT's /bin/sh becomes "#!/proc/self/exe", and EVIL the
+# ELF interpreter BINARY asks for, beside $PROBE as /probe.
+plant_hostile_interp() {
+	[[ -x $2 ]] || skip "the hostile ELF interpreter is written for x86_64 and aarch64"
 	local interp
-	interp=$(elf_interp "$RUNTIME")
-	[[ -n $interp ]] || skip "a static runtime binary needs no interpreter (the race test covers it)"
+	interp=$(elf_interp "$1")
+	[[ -n $interp ]] || skip "a static binary needs no interpreter (the race test covers it)"
 	mkdir -p "$ROOT$(dirname "$interp")"
 	rm -f "$ROOT$interp"
-	cp "$EVIL_INTERP" "$ROOT$interp"
+	cp "$2" "$ROOT$interp"
 	cp "$PROBE" "$ROOT/probe"
 	rm "$ROOT/bin/sh"
 	printf '#!/proc/self/exe\n' >"$ROOT/bin/sh"
 	chmod 755 "$ROOT/bin/sh"
-	config_edit 'c["root"]["readonly"] = False'
 }
 
 # wait_hold_log N: until N outcomes are logged by the hold processes (each gives up in 10 s).
@@ -207,21 +213,12 @@ wait_hold_log() {
 
 @test "CVE-2019-5736: pflask killed while a process of its container holds pflask's binary" {
 	require_probe
-	[[ -x $EVIL_INTERP_STAY ]] || skip "the hostile ELF interpreter is written for x86_64 and aarch64"
 	own_rootfs
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	cp "$PFLASK" "$BATS_TEST_TMPDIR/bin/pflask"
-	local pf=$BATS_TEST_TMPDIR/bin/pflask sha interp i
+	local pf=$BATS_TEST_TMPDIR/bin/pflask sha i
 	sha=$(sha256sum <"$pf")
-	interp=$(elf_interp "$pf")
-	[[ -n $interp ]] || skip "a static pflask needs no interpreter"
-	mkdir -p "$ROOT$(dirname "$interp")"
-	rm -f "$ROOT$interp"
-	cp "$EVIL_INTERP_STAY" "$ROOT$interp"
-	cp "$PROBE" "$ROOT/probe"
-	rm "$ROOT/bin/sh"
-	printf '#!/proc/self/exe\n' >"$ROOT/bin/sh"
-	chmod 755 "$ROOT/bin/sh"
+	plant_hostile_interp "$pf" "$EVIL_INTERP_STAY"
 	# no pid namespace: a process of the container can outlive init, and pflask
 	PF_NAME=pfsec-$$
 	"$pf" -P --name="$PF_NAME" --chroot="$ROOT" -- /bin/sh </dev/null >/dev/null 2>&1 3>&- &
