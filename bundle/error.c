@@ -111,3 +111,15 @@ const char *pf_escape(char *buf, size_t size, const char *s)
 	buf[o] = '\0';
 	return buf;
 }
+
+size_t pf_last_line(const char *buf, size_t len, size_t *start)
+{
+	size_t end = len;
+
+	while (end > 0 && strchr(" \t\r\n", buf[end - 1]))
+		end--;
+	*start = end;
+	while (*start > 0 && buf[*start - 1] != '\n')
+		(*start)--;
+	return end;
+}

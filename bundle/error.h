@@ -26,5 +26,9 @@ const char *pf_quote(char *buf, size_t size, const char *s);
 /* As pf_quote, unquoted and shortened only when buf is full: control characters become \xNN,
  * for text that is already part of a message's wording (a flag as it was given, a path). */
 const char *pf_escape(char *buf, size_t size, const char *s);
+/* The last non-empty line of buf[0, len): its start in *start, its end (trailing blanks and
+ * newlines left out) returned; 0 and *start 0 when there is none. For a child's stderr, whose
+ * last word says why it failed. */
+size_t pf_last_line(const char *buf, size_t len, size_t *start);
 
 #endif

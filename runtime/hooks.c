@@ -231,17 +231,14 @@ static size_t own_prefix(const struct pf_hook *h, const char *line, size_t len)
 static void report_stderr(const struct hook_run *r, const struct pf_hook *h, struct pf_error *err)
 {
 	const char *buf = r->kept;
-	size_t end = r->kept_len, start, skip, mlen;
+	size_t end = 0, start = 0, skip, mlen;
 
-	while (err && end > 0 && strchr(" \t\r\n", buf[end - 1]))
-		end--;
+	if (err)
+		end = pf_last_line(buf, r->kept_len, &start);
 	if (!err || end == 0) {
 		pass_on(buf, r->kept_len);
 		return;
 	}
-	start = end;
-	while (start > 0 && buf[start - 1] != '\n')
-		start--;
 	pass_on(buf, start);
 	skip = own_prefix(h, buf + start, end - start);
 	mlen = strlen(err->msg);

@@ -67,19 +67,6 @@ static ssize_t read_helper_stderr(int fd, char *buf, size_t size)
 	return (ssize_t)have;
 }
 
-/* The last non-empty line of text, without its newline (text is changed). */
-static const char *last_line(char *text)
-{
-	char *end = text + strlen(text), *start;
-
-	while (end > text && (end[-1] == '\n' || end[-1] == '\r'))
-		*--end = '\0';
-	start = end;
-	while (start > text && start[-1] != '\n')
-		start--;
-	return start;
-}
-
 /* newuidmap PID CID HID SIZE...: the setuid helpers let an unprivileged user map the ranges
  * /etc/subuid grants. */
 static int run_map_helper(const char *helper, pid_t pid, const pf_id_mappings *m,
@@ -125,11 +112,15 @@ static int run_map_helper(const char *helper, pid_t pid, const pf_id_mappings *m
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return pf_fail(err, ENOENT, "%s: not installed (package uidmap)", helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		/* its own words say why (a range /etc/subuid does not grant, ...): one line */
-		if (*last_line(text))
-			return pf_fail(err, EPERM, "%s", last_line(text));
-		return pf_fail(err, EPERM, "%s failed (status %d)", helper,
-			       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		size_t start, end = pf_last_line(text, (size_t)said, &start);
+
+		/* its last words say why (a range /etc/subuid does not grant, ...) and end the
+		 * error, as a hook's do; what it said before goes on to our stderr */
+		if (end == 0)
+			return pf_fail(err, EPERM, "%s failed (status %d)", helper,
+				       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		(void)pf_write_all(STDERR_FILENO, text, start);
+		return pf_fail(err, EPERM, "%.*s", (int)(end - start), text + start);
 	}
 	/* a warning of a helper that succeeded goes on to our stderr, as a hook's does */
 	if (said > 0)
